@@ -1,0 +1,35 @@
+// Encodes one engine's stream of a fractal into header + packets (docs/ASCEND_CODEC.md
+// section 4). Local.
+#pragma once
+
+#include "dictionary.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace nzc::codec::detail {
+
+/// Everything an engine needs that is fixed for a whole call.
+struct CallCodes {
+    CompressType type = CompressType::Low;
+    Dictionary dictionary;
+    std::array<Code, 256> byteCodes{}; ///< code of every non-zero byte (rank code or escape)
+    std::uint8_t zeroByte = 0;
+};
+
+CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type);
+
+/// Worst-case engine output: header and packets stay below Le before the last packet, which
+/// adds at most one packet and the detached end mark.
+inline constexpr std::size_t engineOutputCapacity(std::size_t engineBytes) {
+    return engineBytes + kPacketBytes + kDetachedEndMark.size();
+}
+
+/// Encodes `engineBytes` bytes (a multiple of 128) at `input` into `out` (at least
+/// engineOutputCapacity bytes). Returns the encoded length, or 0 when the stream does not
+/// compress and the fractal must be stored as bypass.
+std::size_t encodeEngine(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
+                         std::uint8_t* out);
+
+} // namespace nzc::codec::detail
