@@ -4,6 +4,7 @@
 
 #include <nzcompress/codec.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -45,5 +46,21 @@ inline void writeIndexEntry(const IndexEntry& entry, std::uint8_t* out) {
 /// 128-byte units from the start of the whole weight, rounded up when initOffset is not a
 /// multiple of 128.
 std::uint32_t offsetUnits(std::uint64_t cursor, std::uint64_t initOffset);
+
+/// Copies engine `engine`'s bytes (every fourth 64-byte block) out of a fractal.
+void gatherEngine(const std::uint8_t* fractal, std::size_t fractalSize, std::size_t engine,
+                  std::uint8_t* out);
+/// The inverse of gatherEngine: puts an engine's bytes back into its blocks of the fractal.
+void scatterEngine(const std::uint8_t* engineBytes, std::size_t fractalSize, std::size_t engine,
+                   std::uint8_t* fractal);
+
+/// Stores `lengths[e]` bytes of each engine stream, zero-padded to `padded` bytes (a multiple
+/// of 32), as 32-byte chunks taken from the engines in turn: 4 * padded bytes out.
+void interleave(const std::array<const std::uint8_t*, kEngines>& streams,
+                const std::array<std::size_t, kEngines>& lengths, std::size_t padded,
+                std::uint8_t* out);
+/// The inverse of interleave: splits 4 * padded stored bytes into the four padded streams.
+void deinterleave(const std::uint8_t* stored, std::size_t padded,
+                  const std::array<std::uint8_t*, kEngines>& streams);
 
 } // namespace nzc::codec::detail
