@@ -1,0 +1,99 @@
+// Raw reads and writes of whole rows of a dataset.
+#include "error_stack.h"
+
+#include <nzcompress/h5.h>
+
+#include <algorithm>
+
+namespace nzc::h5 {
+namespace {
+
+using detail::checkId;
+using detail::checkStatus;
+
+// Bounded pieces: MPI-IO counts are int, and one huge request gains nothing.
+constexpr std::size_t kPieceBytes = std::size_t{256} << 20;
+
+} // namespace
+
+Dataset::Dataset(Handle handle, std::string file, std::string path)
+    : handle_(std::move(handle)), file_(std::move(file)), path_(std::move(path)) {}
+
+std::vector<std::uint64_t> Dataset::shape() const {
+    Handle space(checkId(H5Dget_space(handle_.get()), file_, "H5Dget_space '" + path_ + "'"),
+                 Handle::Kind::Dataspace);
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    if (rank < 0)
+        detail::fail(file_, "cannot read the shape of '" + path_ + "'");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    if (rank > 0 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0)
+        detail::fail(file_, "cannot read the shape of '" + path_ + "'");
+    return {dims.begin(), dims.end()};
+}
+
+std::size_t Dataset::elementBytes() const {
+    Handle type(checkId(H5Dget_type(handle_.get()), file_, "H5Dget_type '" + path_ + "'"),
+                Handle::Kind::Datatype);
+    return H5Tget_size(type.get());
+}
+
+void Dataset::writeRows(std::span<const std::uint8_t> bytes, std::uint64_t firstRow) {
+    if (bytes.empty())
+        return;
+    const std::vector<std::uint64_t> dims = shape();
+    Handle type(checkId(H5Dget_type(handle_.get()), file_, "H5Dget_type '" + path_ + "'"),
+                Handle::Kind::Datatype);
+    std::size_t rowBytes = H5Tget_size(type.get());
+    for (std::size_t d = 1; d < dims.size(); ++d)
+        rowBytes *= dims[d];
+    if (dims.empty()) {
+        // A scalar: one "row".
+        checkStatus(H5Dwrite(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                             bytes.data()),
+                    file_, "cannot write '" + path_ + "'");
+        return;
+    }
+    if (rowBytes == 0 || bytes.size() % rowBytes != 0 ||
+        firstRow + bytes.size() / rowBytes > dims[0])
+        throw IoError(file_, "write of " + std::to_string(bytes.size()) + " bytes at row " +
+                                 std::to_string(firstRow) + " does not fit '" + path_ + "'");
+    Handle fileSpace(checkId(H5Dget_space(handle_.get()), file_, "H5Dget_space"),
+                     Handle::Kind::Dataspace);
+    const std::size_t rowsPerPiece = std::max<std::size_t>(1, kPieceBytes / rowBytes);
+    const std::size_t rows = bytes.size() / rowBytes;
+    for (std::size_t done = 0; done < rows; done += rowsPerPiece) {
+        const std::size_t count = std::min(rowsPerPiece, rows - done);
+        std::vector<hsize_t> start(dims.size(), 0);
+        std::vector<hsize_t> extent(dims.begin(), dims.end());
+        start[0] = firstRow + done;
+        extent[0] = count;
+        checkStatus(H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                        extent.data(), nullptr),
+                    file_, "cannot select rows of '" + path_ + "'");
+        Handle memSpace(checkId(H5Screate_simple(static_cast<int>(extent.size()), extent.data(),
+                                                 nullptr),
+                                file_, "H5Screate_simple"),
+                        Handle::Kind::Dataspace);
+        checkStatus(H5Dwrite(handle_.get(), type.get(), memSpace.get(), fileSpace.get(),
+                             H5P_DEFAULT, bytes.data() + done * rowBytes),
+                    file_, "cannot write '" + path_ + "'");
+    }
+}
+
+std::vector<std::uint8_t> Dataset::readAll() const {
+    Handle type(checkId(H5Dget_type(handle_.get()), file_, "H5Dget_type '" + path_ + "'"),
+                Handle::Kind::Datatype);
+    std::size_t bytes = H5Tget_size(type.get());
+    for (const std::uint64_t d : shape())
+        bytes *= d;
+    std::vector<std::uint8_t> data(bytes);
+    if (bytes > 0)
+        checkStatus(H5Dread(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                            data.data()),
+                    file_, "cannot read '" + path_ + "'");
+    return data;
+}
+
+void Dataset::close() { handle_.close(file_); }
+
+} // namespace nzc::h5
