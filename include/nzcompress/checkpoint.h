@@ -36,6 +36,9 @@ struct TensorInfo {
     std::string file;         ///< path of the file holding the data
     std::uint64_t offset = 0; ///< absolute byte offset of the data in `file`
     std::uint64_t bytes = 0;  ///< elements * itemSize, overflow-checked
+    /// Name of the npz member when the data is stored deflated; empty otherwise. When set,
+    /// `offset` is the position of the data inside the inflated member, not in `file`.
+    std::string member;
 
     std::uint64_t elements() const;
 };
@@ -74,5 +77,14 @@ using QuantDescription = std::map<std::string, std::string, std::less<>>;
 
 /// Reads and validates a quant description file (throws InputError / IoError).
 QuantDescription loadQuantDescription(const std::string& path);
+
+/// Whether a quant description key names a tensor. Keys without a '.' (for example
+/// "model_quant_type" or "version") are description-wide settings, not tensors.
+bool isTensorKey(std::string_view key);
+
+/// Tensor keys of `description` that `checkpoint` does not contain, sorted. The planner turns a
+/// non-empty result into an InputError naming the description file.
+std::vector<std::string> missingTensors(const QuantDescription& description,
+                                        const Checkpoint& checkpoint);
 
 } // namespace nzc::checkpoint
