@@ -23,13 +23,13 @@ constexpr std::size_t kCols = 4096;
 
 /// The benchmark weight: each element kept with probability 1/2, kept values
 /// round(N(0, 12)) clamped to int8. Fixed seed, so every run measures the same bytes.
-const std::vector<std::uint8_t> &sparseWeight() {
+const std::vector<std::uint8_t>& sparseWeight() {
     static const std::vector<std::uint8_t> weight = [] {
         std::vector<std::uint8_t> bytes(kRows * kCols);
         std::mt19937_64 random(20240611);
         std::normal_distribution<double> value(0.0, 12.0);
         std::bernoulli_distribution keep(0.5);
-        for (auto &byte : bytes) {
+        for (auto& byte : bytes) {
             const double v =
                 keep(random) ? std::clamp(std::round(value(random)), -128.0, 127.0) : 0;
             byte = static_cast<std::uint8_t>(static_cast<std::int8_t>(v));
@@ -41,14 +41,14 @@ const std::vector<std::uint8_t> &sparseWeight() {
 
 const layout::ByteShape kShape{kRows, kCols};
 
-void setCounters(benchmark::State &state, std::size_t compressedBytes) {
+void setCounters(benchmark::State& state, std::size_t compressedBytes) {
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kRows * kCols));
     state.counters["ratio"] = static_cast<double>(compressedBytes) / double(kRows * kCols);
 }
 
 /// ND bytes -> tiles gathered straight from ND -> codec per tile.
-void BM_CompressWeightFromNd(benchmark::State &state) {
-    const auto &nd = sparseWeight();
+void BM_CompressWeightFromNd(benchmark::State& state) {
+    const auto& nd = sparseWeight();
     const layout::NdWeight weight{nd, kRows, kCols, 1, false};
     std::size_t compressed = 0;
     for (auto _ : state) {
@@ -61,8 +61,8 @@ void BM_CompressWeightFromNd(benchmark::State &state) {
 
 /// ND -> full Nz copy -> tiles copied out of Nz -> codec per tile (what compressing a weight
 /// given in Nz costs, plus the ND -> Nz conversion).
-void BM_CompressWeightViaNz(benchmark::State &state) {
-    const auto &nd = sparseWeight();
+void BM_CompressWeightViaNz(benchmark::State& state) {
+    const auto& nd = sparseWeight();
     std::size_t compressed = 0;
     for (auto _ : state) {
         const auto nz = layout::toNz(nd, kShape);
@@ -75,7 +75,7 @@ void BM_CompressWeightViaNz(benchmark::State &state) {
 
 /// The codec alone on the same tile bytes, already gathered in compression order, with the
 /// same per-tile calls and init offsets: the floor the layout path is measured against.
-void BM_CodecAloneOnTiles(benchmark::State &state) {
+void BM_CodecAloneOnTiles(benchmark::State& state) {
     const auto nz = layout::toNz(sparseWeight(), kShape);
     const layout::NzShape nzShape = layout::nzShapeOf(kShape);
     // 11008 / 16 = 688 block rows = 86 full n-tiles, 4096 / 32 = 128 block columns = 16
@@ -113,8 +113,8 @@ void BM_CodecAloneOnTiles(benchmark::State &state) {
 
 /// With weight_transpose: the same bytes given as [4096, 11008] and transposed first (one
 /// extra full copy), so the tiles and the codec's work are the same as above.
-void BM_CompressWeightTransposed(benchmark::State &state) {
-    const auto &nd = sparseWeight();
+void BM_CompressWeightTransposed(benchmark::State& state) {
+    const auto& nd = sparseWeight();
     const layout::NdWeight weight{nd, kCols, kRows, 1, true};
     std::size_t compressed = 0;
     for (auto _ : state) {
@@ -126,8 +126,8 @@ void BM_CompressWeightTransposed(benchmark::State &state) {
 }
 
 /// The element-aware transpose alone, int8 (Arg 1) and fp16 (Arg 2) elements.
-void BM_TransposeElements(benchmark::State &state) {
-    const auto &nd = sparseWeight();
+void BM_TransposeElements(benchmark::State& state) {
+    const auto& nd = sparseWeight();
     const auto elementSize = static_cast<std::size_t>(state.range(0));
     std::vector<std::uint8_t> out(nd.size());
     for (auto _ : state) {
@@ -138,8 +138,8 @@ void BM_TransposeElements(benchmark::State &state) {
 }
 
 /// The layout work alone: ND -> Nz of the whole weight.
-void BM_ToNz(benchmark::State &state) {
-    const auto &nd = sparseWeight();
+void BM_ToNz(benchmark::State& state) {
+    const auto& nd = sparseWeight();
     std::vector<std::uint8_t> nz(layout::nzShapeOf(kShape).bytes());
     for (auto _ : state) {
         layout::toNz(nd, kShape, nz);

@@ -39,7 +39,7 @@ struct ByteShape {
     std::size_t rows = 0;
     std::size_t rowBytes = 0;
     std::size_t bytes() const noexcept { return rows * rowBytes; }
-    friend bool operator==(const ByteShape &, const ByteShape &) = default;
+    friend bool operator==(const ByteShape&, const ByteShape&) = default;
 };
 
 /// The Nz shape (K1, N1, 16, 32) in blocks.
@@ -48,7 +48,7 @@ struct NzShape {
     std::size_t n1 = 0; ///< blocks along the rows (rows / 16, rounded up)
     std::size_t blocks() const noexcept { return k1 * n1; }
     std::size_t bytes() const noexcept { return blocks() * kBlockBytes; }
-    friend bool operator==(const NzShape &, const NzShape &) = default;
+    friend bool operator==(const NzShape&, const NzShape&) = default;
 };
 
 /// The Nz shape that holds `shape` once padded. Throws LayoutError if a dimension is 0.
@@ -82,7 +82,7 @@ struct NdWeight {
 };
 
 /// The byte matrix a weight is compressed as: after the optional transpose, elements as bytes.
-ByteShape byteShapeOf(const NdWeight &weight);
+ByteShape byteShapeOf(const NdWeight& weight);
 
 /// What a compressed weight is stored as.
 struct CompressedWeight {
@@ -95,7 +95,7 @@ struct CompressedWeight {
 std::array<std::int64_t, kInfoSize> infoOf(ByteShape shape);
 
 /// The byte matrix `info` describes. Throws LayoutError unless info is [8, 8, k > 0, n > 0, 1].
-ByteShape byteShapeOfInfo(const std::array<std::int64_t, kInfoSize> &info);
+ByteShape byteShapeOfInfo(const std::array<std::int64_t, kInfoSize>& info);
 
 /// Number of 8x8-block tiles (= index entries) of a Nz weight.
 std::size_t tileCount(NzShape shape);
@@ -109,7 +109,7 @@ CompressedWeight compressNzWeight(std::span<const std::uint8_t> nz, ByteShape sh
 /// Compresses a weight given as a checkpoint stores it: transposes if asked, views it as bytes
 /// and gathers each tile straight from the ND bytes (no full Nz copy). Same bytes as
 /// compressNzWeight(toNz(...)).
-CompressedWeight compressWeight(const NdWeight &weight, codec::CompressType type);
+CompressedWeight compressWeight(const NdWeight& weight, codec::CompressType type);
 
 /// Decompresses `weight` + `index` back to the Nz bytes of the byte matrix `info` describes.
 /// The overlapping columns of the last n-tile are not written twice. Throws LayoutError if the
@@ -117,12 +117,12 @@ CompressedWeight compressWeight(const NdWeight &weight, codec::CompressType type
 /// for data that does not decode.
 std::vector<std::uint8_t> decompressNzWeight(std::span<const std::uint8_t> weight,
                                              std::span<const std::uint8_t> index,
-                                             const std::array<std::int64_t, kInfoSize> &info,
+                                             const std::array<std::int64_t, kInfoSize>& info,
                                              codec::CompressType type);
 
 /// Decompresses back to the weight as given to compressWeight: [rows, cols] elements of
 /// `elementSize` bytes in the original orientation (transposed back when `transpose`).
-std::vector<std::uint8_t> decompressWeight(const CompressedWeight &compressed,
+std::vector<std::uint8_t> decompressWeight(const CompressedWeight& compressed,
                                            codec::CompressType type, std::size_t elementSize,
                                            bool transpose);
 

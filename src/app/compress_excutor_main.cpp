@@ -33,7 +33,7 @@ constexpr int kArguments = 11;
 constexpr std::array<std::string_view, 7> kNumberNames = {
     "dimK", "dimN", "isTight", "k_value", "n_value", "compressType", "isTiling"};
 
-void printUsage(std::ostream &out) {
+void printUsage(std::ostream& out) {
     out << "usage: " << kProgram
         << " dimK dimN isTight k_value n_value compressType isTiling inW outW idx info\n\n"
            "Compresses one weight in Nz layout (dimK x dimN blocks of 16 x 32 int8, as\n"
@@ -59,17 +59,17 @@ std::int64_t parseNumber(std::string_view text, std::size_t position) {
     return value;
 }
 
-void requireValue(std::string_view name, std::int64_t value, bool ok, const std::string &what) {
+void requireValue(std::string_view name, std::int64_t value, bool ok, const std::string& what) {
     if (!ok)
         throw nzc::UsageError(std::string(name) + " = " + std::to_string(value) + ": " + what);
 }
 
-void appendLittleEndian32(std::vector<std::uint8_t> &out, std::uint64_t value) {
+void appendLittleEndian32(std::vector<std::uint8_t>& out, std::uint64_t value) {
     for (int shift = 0; shift < 32; shift += 8)
         out.push_back(static_cast<std::uint8_t>(value >> shift));
 }
 
-int run(int argc, char **argv) {
+int run(int argc, char** argv) {
     if (argc != kArguments + 1)
         throw nzc::UsageError("expected " + std::to_string(kArguments) +
                               " arguments (dimK dimN isTight k_value n_value compressType "
@@ -122,25 +122,25 @@ int run(int argc, char **argv) {
     return 0;
 }
 
-int fail(nzc::ExitCode code, const std::string &line) {
+int fail(nzc::ExitCode code, const std::string& line) {
     std::cerr << kProgram << ": error: " << line << std::endl;
     return static_cast<int>(code);
 }
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
         printUsage(std::cout);
         return 0;
     }
     try {
         return run(argc, argv);
-    } catch (const nzc::Error &error) {
+    } catch (const nzc::Error& error) {
         return fail(error.code(), error.what());
-    } catch (const std::bad_alloc &) {
+    } catch (const std::bad_alloc&) {
         return fail(nzc::ExitCode::Io, "out of memory");
-    } catch (const std::exception &error) {
+    } catch (const std::exception& error) {
         return fail(nzc::ExitCode::Internal, std::string("internal error: ") + error.what());
     }
 }

@@ -13,8 +13,8 @@ namespace nzc::layout::detail {
 
 /// Writes block column `blockCol` of a matrix row (`row` holds `rowBytes` bytes, or is null for
 /// a padding row) into the 32 bytes at `dst`, zero-filling past the end of the row.
-inline void loadBlockRow(const std::uint8_t *row, std::size_t rowBytes, std::size_t blockCol,
-                         std::uint8_t *dst) {
+inline void loadBlockRow(const std::uint8_t* row, std::size_t rowBytes, std::size_t blockCol,
+                         std::uint8_t* dst) {
     const std::size_t begin = blockCol * kBlockCols;
     if (row != nullptr && begin + kBlockCols <= rowBytes) {
         // The common case: a fixed-size copy the compiler turns into one or two vector moves.
@@ -29,7 +29,7 @@ inline void loadBlockRow(const std::uint8_t *row, std::size_t rowBytes, std::siz
 
 /// Writes the 32 bytes at `src` back into block column `blockCol` of a matrix row, dropping
 /// what lies past the end of the row.
-inline void storeBlockRow(const std::uint8_t *src, std::size_t blockCol, std::uint8_t *row,
+inline void storeBlockRow(const std::uint8_t* src, std::size_t blockCol, std::uint8_t* row,
                           std::size_t rowBytes) {
     const std::size_t begin = blockCol * kBlockCols;
     if (begin + kBlockCols <= rowBytes) {

@@ -37,8 +37,8 @@ void toNz(std::span<const std::uint8_t> nd, ByteShape shape, std::span<std::uint
     for (std::size_t blockRow = 0; blockRow < nzShape.n1; ++blockRow) {
         for (std::size_t r = 0; r < kBlockRows; ++r) {
             const std::size_t row = blockRow * kBlockRows + r;
-            const std::uint8_t *src = row < shape.rows ? nd.data() + row * shape.rowBytes : nullptr;
-            std::uint8_t *dst = nz.data() + blockRow * kBlockBytes + r * kBlockCols;
+            const std::uint8_t* src = row < shape.rows ? nd.data() + row * shape.rowBytes : nullptr;
+            std::uint8_t* dst = nz.data() + blockRow * kBlockBytes + r * kBlockCols;
             for (std::size_t kb = 0; kb < nzShape.k1; ++kb, dst += blockColStride)
                 detail::loadBlockRow(src, shape.rowBytes, kb, dst);
         }
@@ -56,9 +56,9 @@ void fromNz(std::span<const std::uint8_t> nz, ByteShape shape, std::span<std::ui
     checkSizes(nd.size(), nz.size(), shape, nzShape);
     const std::size_t blockColStride = nzShape.n1 * kBlockBytes;
     for (std::size_t row = 0; row < shape.rows; ++row) {
-        const std::uint8_t *src =
+        const std::uint8_t* src =
             nz.data() + (row / kBlockRows) * kBlockBytes + (row % kBlockRows) * kBlockCols;
-        std::uint8_t *dst = nd.data() + row * shape.rowBytes;
+        std::uint8_t* dst = nd.data() + row * shape.rowBytes;
         for (std::size_t kb = 0; kb < nzShape.k1; ++kb, src += blockColStride)
             detail::storeBlockRow(src, kb, dst, shape.rowBytes);
     }

@@ -33,7 +33,7 @@ std::vector<Tile> planTiles(NzShape shape) {
     return tiles;
 }
 
-void gatherTileFromNz(const std::uint8_t *nz, NzShape shape, const Tile &tile, std::uint8_t *out) {
+void gatherTileFromNz(const std::uint8_t* nz, NzShape shape, const Tile& tile, std::uint8_t* out) {
     // In Nz the blocks of one block column are contiguous along n, and a tile takes them k
     // outer, n inner: each block column of the tile is one contiguous run.
     const std::size_t run = tile.nBlocks * kBlockBytes;
@@ -43,8 +43,8 @@ void gatherTileFromNz(const std::uint8_t *nz, NzShape shape, const Tile &tile, s
     }
 }
 
-void gatherTileFromNd(const std::uint8_t *nd, ByteShape shape, const Tile &tile,
-                      std::uint8_t *out) {
+void gatherTileFromNd(const std::uint8_t* nd, ByteShape shape, const Tile& tile,
+                      std::uint8_t* out) {
     // Row by row through the ND strip (each row read once, up to 256 contiguous bytes), each
     // 32-byte piece dropped into its block of the tile.
     const std::size_t blockColStride = tile.nBlocks * kBlockBytes;
@@ -56,8 +56,8 @@ void gatherTileFromNd(const std::uint8_t *nd, ByteShape shape, const Tile &tile,
         for (std::size_t nn = 0; nn < tile.nBlocks; ++nn) {
             for (std::size_t r = 0; r < kBlockRows; ++r) {
                 const std::size_t row = (tile.nBlock + nn) * kBlockRows + r;
-                const std::uint8_t *src = nd + row * shape.rowBytes + tile.kBlock * kBlockCols;
-                std::uint8_t *dst = out + nn * kBlockBytes + r * kBlockCols;
+                const std::uint8_t* src = nd + row * shape.rowBytes + tile.kBlock * kBlockCols;
+                std::uint8_t* dst = out + nn * kBlockBytes + r * kBlockCols;
                 for (std::size_t kk = 0; kk < tile.kBlocks; ++kk)
                     std::memcpy(dst + kk * blockColStride, src + kk * kBlockCols, kBlockCols);
             }
@@ -67,15 +67,15 @@ void gatherTileFromNd(const std::uint8_t *nd, ByteShape shape, const Tile &tile,
     for (std::size_t nn = 0; nn < tile.nBlocks; ++nn) {
         for (std::size_t r = 0; r < kBlockRows; ++r) {
             const std::size_t row = (tile.nBlock + nn) * kBlockRows + r;
-            const std::uint8_t *src = row < shape.rows ? nd + row * shape.rowBytes : nullptr;
-            std::uint8_t *dst = out + nn * kBlockBytes + r * kBlockCols;
+            const std::uint8_t* src = row < shape.rows ? nd + row * shape.rowBytes : nullptr;
+            std::uint8_t* dst = out + nn * kBlockBytes + r * kBlockCols;
             for (std::size_t kk = 0; kk < tile.kBlocks; ++kk, dst += blockColStride)
                 loadBlockRow(src, shape.rowBytes, tile.kBlock + kk, dst);
         }
     }
 }
 
-void scatterTileToNz(const std::uint8_t *in, NzShape shape, const Tile &tile, std::uint8_t *nz) {
+void scatterTileToNz(const std::uint8_t* in, NzShape shape, const Tile& tile, std::uint8_t* nz) {
     const std::size_t run = tile.nBlocks * kBlockBytes;
     const std::size_t skip = tile.nSkip * kBlockBytes;
     for (std::size_t kk = 0; kk < tile.kBlocks; ++kk) {

@@ -24,12 +24,12 @@ struct Tile {
 std::vector<Tile> planTiles(NzShape shape);
 
 /// Copies a tile out of Nz bytes into `out` (tile.bytes() bytes: blocks k outer, n inner).
-void gatherTileFromNz(const std::uint8_t *nz, NzShape shape, const Tile &tile, std::uint8_t *out);
+void gatherTileFromNz(const std::uint8_t* nz, NzShape shape, const Tile& tile, std::uint8_t* out);
 
 /// Copies a tile straight out of the ND byte matrix (with the Nz zero padding) into `out`.
-void gatherTileFromNd(const std::uint8_t *nd, ByteShape shape, const Tile &tile, std::uint8_t *out);
+void gatherTileFromNd(const std::uint8_t* nd, ByteShape shape, const Tile& tile, std::uint8_t* out);
 
 /// Writes a decompressed tile back into Nz bytes, skipping its first `tile.nSkip` block rows.
-void scatterTileToNz(const std::uint8_t *in, NzShape shape, const Tile &tile, std::uint8_t *nz);
+void scatterTileToNz(const std::uint8_t* in, NzShape shape, const Tile& tile, std::uint8_t* nz);
 
 } // namespace nzc::layout::detail

@@ -25,7 +25,7 @@ constexpr std::size_t kMaxStagedElementSize = 8;
 /// row) are transposed inside registers with three, two or one rounds of masked swaps: a
 /// byte-by-byte loop here would dominate the whole transpose.
 template <std::size_t ElementSize>
-void transposeLocalBlock(const std::uint8_t *source, std::uint8_t *transposed) {
+void transposeLocalBlock(const std::uint8_t* source, std::uint8_t* transposed) {
     constexpr std::size_t pitch = kTransposeBlock * ElementSize;
     constexpr std::size_t words = 8 / ElementSize; // elements per 64-bit word = sub-block side
     if constexpr (std::endian::native == std::endian::little && words > 1) {
@@ -62,8 +62,8 @@ void transposeLocalBlock(const std::uint8_t *source, std::uint8_t *transposed) {
 }
 
 template <std::size_t ElementSize>
-void transposeBlocked(const std::uint8_t *in, std::size_t rows, std::size_t cols,
-                      std::uint8_t *out) {
+void transposeBlocked(const std::uint8_t* in, std::size_t rows, std::size_t cols,
+                      std::uint8_t* out) {
     constexpr std::size_t pitch = kTransposeBlock * ElementSize;
     // Edge blocks transpose the whole local block too; zeroing once keeps the unused part
     // defined. Only the block's own elements are copied out.
@@ -85,8 +85,8 @@ void transposeBlocked(const std::uint8_t *in, std::size_t rows, std::size_t cols
 }
 
 /// Elements too large to stage: one copy per element, column by column.
-void transposeLargeElements(const std::uint8_t *in, std::size_t rows, std::size_t cols,
-                            std::size_t elementSize, std::uint8_t *out) {
+void transposeLargeElements(const std::uint8_t* in, std::size_t rows, std::size_t cols,
+                            std::size_t elementSize, std::uint8_t* out) {
     for (std::size_t c = 0; c < cols; ++c)
         for (std::size_t r = 0; r < rows; ++r)
             std::memcpy(out + (c * rows + r) * elementSize, in + (r * cols + c) * elementSize,

@@ -12,7 +12,7 @@ using detail::Tile;
 
 constexpr std::size_t kIndexLengthBits = 9; // bits 0-8 of an entry: stored length / 128
 
-std::string describeTile(std::size_t number, const Tile &tile) {
+std::string describeTile(std::size_t number, const Tile& tile) {
     return "tile " + std::to_string(number) + " (k blocks " + std::to_string(tile.kBlock) + "+" +
            std::to_string(tile.kBlocks) + ", n blocks " + std::to_string(tile.nBlock) + "+" +
            std::to_string(tile.nBlocks) + ")";
@@ -20,7 +20,7 @@ std::string describeTile(std::size_t number, const Tile &tile) {
 
 /// Runs the codec over every tile; `gather(tile, out)` supplies a tile's input bytes.
 template <typename Gather>
-CompressedWeight compressTiles(ByteShape shape, codec::CompressType type, Gather &&gather) {
+CompressedWeight compressTiles(ByteShape shape, codec::CompressType type, Gather&& gather) {
     const std::vector<Tile> tiles = detail::planTiles(nzShapeOf(shape));
     CompressedWeight result;
     result.info = infoOf(shape);
@@ -28,7 +28,7 @@ CompressedWeight compressTiles(ByteShape shape, codec::CompressType type, Gather
     // One tile buffer reused for every call: at most 32 KiB, so it stays in L1/L2 while the
     // codec reads it.
     std::vector<std::uint8_t> buffer(kTileBlocks * kTileBlocks * kBlockBytes);
-    for (const Tile &tile : tiles) {
+    for (const Tile& tile : tiles) {
         gather(tile, buffer.data());
         codec::CodecConfig config;
         config.fractalSize = tile.bytes();
@@ -40,7 +40,7 @@ CompressedWeight compressTiles(ByteShape shape, codec::CompressType type, Gather
     return result;
 }
 
-std::uint32_t readLittleEndian(const std::uint8_t *bytes, std::size_t count) {
+std::uint32_t readLittleEndian(const std::uint8_t* bytes, std::size_t count) {
     std::uint32_t value = 0;
     for (std::size_t i = count; i-- > 0;)
         value = (value << 8) | bytes[i];
@@ -49,7 +49,7 @@ std::uint32_t readLittleEndian(const std::uint8_t *bytes, std::size_t count) {
 
 } // namespace
 
-ByteShape byteShapeOf(const NdWeight &weight) {
+ByteShape byteShapeOf(const NdWeight& weight) {
     if (weight.transpose)
         return {weight.cols, weight.rows * weight.elementSize};
     return {weight.rows, weight.cols * weight.elementSize};
@@ -60,7 +60,7 @@ std::array<std::int64_t, kInfoSize> infoOf(ByteShape shape) {
             static_cast<std::int64_t>(shape.rowBytes), static_cast<std::int64_t>(shape.rows), 1};
 }
 
-ByteShape byteShapeOfInfo(const std::array<std::int64_t, kInfoSize> &info) {
+ByteShape byteShapeOfInfo(const std::array<std::int64_t, kInfoSize>& info) {
     const auto tiling = static_cast<std::int64_t>(kTileBlocks);
     if (info[0] != tiling || info[1] != tiling || info[2] <= 0 || info[3] <= 0 || info[4] != 1)
         throw LayoutError("info [" + std::to_string(info[0]) + ", " + std::to_string(info[1]) +
@@ -81,12 +81,12 @@ CompressedWeight compressNzWeight(std::span<const std::uint8_t> nz, ByteShape sh
         throw LayoutError("Nz buffer holds " + std::to_string(nz.size()) + " bytes, shape (" +
                           std::to_string(nzShape.k1) + ", " + std::to_string(nzShape.n1) +
                           ", 16, 32) needs " + std::to_string(nzShape.bytes()));
-    return compressTiles(shape, type, [&](const Tile &tile, std::uint8_t *out) {
+    return compressTiles(shape, type, [&](const Tile& tile, std::uint8_t* out) {
         detail::gatherTileFromNz(nz.data(), nzShape, tile, out);
     });
 }
 
-CompressedWeight compressWeight(const NdWeight &weight, codec::CompressType type) {
+CompressedWeight compressWeight(const NdWeight& weight, codec::CompressType type) {
     if (weight.elementSize == 0)
         throw LayoutError("element size must be at least 1 byte");
     const std::size_t bytes = weight.rows * weight.cols * weight.elementSize;
@@ -103,14 +103,14 @@ CompressedWeight compressWeight(const NdWeight &weight, codec::CompressType type
         transposed = transposeElements(weight.data, weight.rows, weight.cols, weight.elementSize);
         nd = transposed;
     }
-    return compressTiles(shape, type, [&](const Tile &tile, std::uint8_t *out) {
+    return compressTiles(shape, type, [&](const Tile& tile, std::uint8_t* out) {
         detail::gatherTileFromNd(nd.data(), shape, tile, out);
     });
 }
 
 std::vector<std::uint8_t> decompressNzWeight(std::span<const std::uint8_t> weight,
                                              std::span<const std::uint8_t> index,
-                                             const std::array<std::int64_t, kInfoSize> &info,
+                                             const std::array<std::int64_t, kInfoSize>& info,
                                              codec::CompressType type) {
     const NzShape nzShape = nzShapeOf(byteShapeOfInfo(info));
     const std::vector<Tile> tiles = detail::planTiles(nzShape);
@@ -122,8 +122,8 @@ std::vector<std::uint8_t> decompressNzWeight(std::span<const std::uint8_t> weigh
     std::vector<std::uint8_t> buffer(kTileBlocks * kTileBlocks * kBlockBytes);
     std::size_t cursor = 0; // tiles are stored back to back in index order
     for (std::size_t t = 0; t < tiles.size(); ++t) {
-        const Tile &tile = tiles[t];
-        const std::uint8_t *entry = index.data() + t * codec::kIndexEntryBytes;
+        const Tile& tile = tiles[t];
+        const std::uint8_t* entry = index.data() + t * codec::kIndexEntryBytes;
         const std::size_t length =
             (readLittleEndian(entry, 2) & ((1u << kIndexLengthBits) - 1)) * codec::kStoredUnit;
         const std::size_t offset = std::size_t{readLittleEndian(entry + 4, 4)} * codec::kStoredUnit;
@@ -141,7 +141,7 @@ std::vector<std::uint8_t> decompressNzWeight(std::span<const std::uint8_t> weigh
             codec::decompress(weight.subspan(offset, length),
                               index.subspan(t * codec::kIndexEntryBytes, codec::kIndexEntryBytes),
                               config, std::span<std::uint8_t>(buffer.data(), tile.bytes()));
-        } catch (const codec::DecodeError &error) {
+        } catch (const codec::DecodeError& error) {
             throw codec::DecodeError(t, describeTile(t, tile) + ": " + error.what());
         }
         detail::scatterTileToNz(buffer.data(), nzShape, tile, nz.data());
@@ -153,7 +153,7 @@ std::vector<std::uint8_t> decompressNzWeight(std::span<const std::uint8_t> weigh
     return nz;
 }
 
-std::vector<std::uint8_t> decompressWeight(const CompressedWeight &compressed,
+std::vector<std::uint8_t> decompressWeight(const CompressedWeight& compressed,
                                            codec::CompressType type, std::size_t elementSize,
                                            bool transpose) {
     if (elementSize == 0)

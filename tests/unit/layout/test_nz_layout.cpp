@@ -12,15 +12,15 @@ namespace {
 
 using namespace nzc::layout;
 
-std::vector<std::uint8_t> randomBytes(std::size_t count, std::mt19937_64 &random) {
+std::vector<std::uint8_t> randomBytes(std::size_t count, std::mt19937_64& random) {
     std::vector<std::uint8_t> bytes(count);
-    for (auto &byte : bytes)
+    for (auto& byte : bytes)
         byte = static_cast<std::uint8_t>(random() & 0xFF);
     return bytes;
 }
 
 /// nz[kb][nb][r][c] = W[nb*16 + r][kb*32 + c], 0 in the padding.
-std::vector<std::uint8_t> referenceNz(const std::vector<std::uint8_t> &nd, ByteShape shape) {
+std::vector<std::uint8_t> referenceNz(const std::vector<std::uint8_t>& nd, ByteShape shape) {
     const std::size_t n1 = (shape.rows + 15) / 16;
     const std::size_t k1 = (shape.rowBytes + 31) / 32;
     std::vector<std::uint8_t> nz(k1 * n1 * 512, 0xEE);

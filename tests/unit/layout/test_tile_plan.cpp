@@ -18,7 +18,7 @@ struct Expected {
     std::size_t kBlock, kBlocks, nBlock, nBlocks, nSkip;
 };
 
-void expectTiles(NzShape shape, const std::vector<Expected> &expected) {
+void expectTiles(NzShape shape, const std::vector<Expected>& expected) {
     const auto tiles = planTiles(shape);
     ASSERT_EQ(tiles.size(), expected.size());
     EXPECT_EQ(tileCount(shape), expected.size());
@@ -65,7 +65,7 @@ TEST(LayoutTiles, CoverEveryBlockAndAtMost32KiB) {
     for (std::size_t k1 = 1; k1 <= 20; ++k1) {
         for (std::size_t n1 = 1; n1 <= 20; ++n1) {
             std::vector<int> owner(k1 * n1, 0);
-            for (const Tile &tile : planTiles({k1, n1})) {
+            for (const Tile& tile : planTiles({k1, n1})) {
                 ASSERT_LE(tile.bytes(), 32768u);
                 for (std::size_t kk = 0; kk < tile.kBlocks; ++kk)
                     for (std::size_t nn = tile.nSkip; nn < tile.nBlocks; ++nn)

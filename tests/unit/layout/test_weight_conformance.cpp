@@ -22,7 +22,7 @@ using nzc::codec::CompressType;
 
 const fs::path kWeightsDir = fs::path(NZC_TEST_DATA_DIR) / "conformance" / "weights";
 
-std::vector<std::uint8_t> readFile(const fs::path &path) {
+std::vector<std::uint8_t> readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error("cannot open " + path.string());
@@ -42,7 +42,7 @@ struct WeightCase {
     ByteShape byteShape() const { return {rows, cols * elementSize}; }
 };
 
-WeightCase loadCase(const std::string &name) {
+WeightCase loadCase(const std::string& name) {
     const fs::path dir = kWeightsDir / name;
     std::ifstream in(dir / "case.json");
     const auto json = nlohmann::json::parse(in);
@@ -67,7 +67,7 @@ WeightCase loadCase(const std::string &name) {
 
 std::vector<std::string> listCases() {
     std::vector<std::string> names;
-    for (const auto &entry : fs::directory_iterator(kWeightsDir))
+    for (const auto& entry : fs::directory_iterator(kWeightsDir))
         if (entry.is_directory() && fs::exists(entry.path() / "case.json"))
             names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
@@ -119,7 +119,7 @@ TEST_P(LayoutConformance, ExpectedOutputDecompressesToNz) {
     EXPECT_EQ(decompressWeight(expected, case_.type, case_.elementSize, false), case_.nd);
 }
 
-std::string caseName(const testing::TestParamInfo<std::string> &info) {
+std::string caseName(const testing::TestParamInfo<std::string>& info) {
     std::string name = info.param;
     std::replace_if(
         name.begin(), name.end(),

@@ -24,14 +24,14 @@ struct Shape {
 
 /// Sparse weight: each element kept with probability `keep`, kept bytes Gaussian(sigma) or,
 /// for a quarter of the weights, uniform (which does not compress and so hits bypass tiles).
-std::vector<std::uint8_t> makeWeight(const Shape &s, std::mt19937_64 &random) {
+std::vector<std::uint8_t> makeWeight(const Shape& s, std::mt19937_64& random) {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const double keep = unit(random);
     const double sigma = 1.0 + 40.0 * unit(random);
     const bool uniform = unit(random) < 0.25;
     std::normal_distribution<double> gauss(0.0, sigma);
     std::vector<std::uint8_t> bytes(s.rows * s.cols * s.elementSize);
-    for (auto &byte : bytes) {
+    for (auto& byte : bytes) {
         if (unit(random) >= keep) {
             byte = 0;
         } else if (uniform) {
@@ -44,7 +44,7 @@ std::vector<std::uint8_t> makeWeight(const Shape &s, std::mt19937_64 &random) {
     return bytes;
 }
 
-void checkRoundTrip(const Shape &s, std::uint64_t seed) {
+void checkRoundTrip(const Shape& s, std::uint64_t seed) {
     std::mt19937_64 random(seed);
     const auto data = makeWeight(s, random);
     const NdWeight weight{data, s.rows, s.cols, s.elementSize, s.transpose};
@@ -66,7 +66,7 @@ void checkRoundTrip(const Shape &s, std::uint64_t seed) {
     EXPECT_TRUE(back == data) << "round trip changed the weight";
 }
 
-std::string describe(const Shape &s) {
+std::string describe(const Shape& s) {
     return std::to_string(s.rows) + "x" + std::to_string(s.cols) + " es" +
            std::to_string(s.elementSize) + (s.transpose ? " T" : "") + " type" +
            std::to_string(static_cast<int>(s.type));
