@@ -1,24 +1,19 @@
+// The packer. The reference emits a run of zero bytes when it ends, greedily, longest code
+// first. Because the longest run code comes first, emitting it as soon as enough zeros have
+// been read gives the same bits; so the state between bytes is only the number of zeros
+// still pending (below the longest run), and each byte becomes one table step. Only when a
+// step does not fit into the packet does the exact, code-by-code rule decide where the
+// packet ends.
 #include "engine_encoder.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace nzc::codec::detail {
 
-CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type) {
-    CallCodes codes;
-    codes.type = type;
-    codes.dictionary = dictionary;
-    codes.zeroByte = dictionary.zeroByte();
-    for (std::size_t v = 0; v < 256; ++v)
-        codes.byteCodes[v] = escapeCode(static_cast<std::uint8_t>(v));
-    const auto ranks = rankCodes(type);
-    // Assign from the last rank down so that a value listed twice (impossible from a
-    // histogram, but cheap to make well-defined) keeps its best rank.
-    for (std::size_t r = dictionary.size - 1; r >= 1; --r)
-        codes.byteCodes[dictionary.values[r]] = ranks[r - 1];
-    return codes;
-}
+static_assert(std::endian::native == std::endian::little,
+              "packets are stored little-endian by a plain copy");
 
 namespace {
 
@@ -33,16 +28,8 @@ struct Packet {
         used += code.length;
     }
     /// An early-ended packet marks its unused high bits with ones.
-    void fillUnusedWithOnes() {
-        if (used < kPacketBits)
-            bits |= ~std::uint64_t{0} << used;
-    }
+    void fillUnusedWithOnes() { bits |= ~std::uint64_t{0} << used; }
 };
-
-void storeLittleEndian(std::uint64_t value, std::size_t bytes, std::uint8_t* out) {
-    for (std::size_t b = 0; b < bytes; ++b)
-        out[b] = static_cast<std::uint8_t>(value >> (8 * b));
-}
 
 /// Emits a run of `zeros` zero bytes greedily, longest code first; when the chosen code does
 /// not fit, the next shorter one is tried. Returns how many zero bytes were emitted.
@@ -64,14 +51,26 @@ std::size_t emitRun(Packet& packet, std::size_t zeros, std::span<const RunCode> 
     return emitted;
 }
 
+/// The bits of a run of `zeros` zero bytes when everything fits.
+Code runBits(std::size_t zeros, std::span<const RunCode> runs) {
+    Packet packet;
+    emitRun(packet, zeros, runs);
+    return {static_cast<std::uint16_t>(packet.bits), static_cast<std::uint8_t>(packet.used)};
+}
+
 void writeHeader(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
                  std::uint8_t* out) {
-    std::uint8_t xorEven = 0;
-    std::uint8_t xorOdd = 0;
-    for (std::size_t i = 0; i < engineBytes; i += 2) {
-        xorEven ^= input[i];
-        xorOdd ^= input[i + 1];
+    // XOR 8 bytes at a time; even offsets land in the even bytes of the word.
+    std::uint64_t folded = 0;
+    for (std::size_t i = 0; i < engineBytes; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, input + i, 8);
+        folded ^= word;
     }
+    folded ^= folded >> 32;
+    folded ^= folded >> 16;
+    const auto xorEven = static_cast<std::uint8_t>(folded);
+    const auto xorOdd = static_cast<std::uint8_t>(folded >> 8);
     const auto& values = codes.dictionary.values;
     out[1] = static_cast<std::uint8_t>(engineBytes / kStoredUnit);
     out[4] = xorOdd;
@@ -89,12 +88,56 @@ void writeHeader(const std::uint8_t* input, std::size_t engineBytes, const CallC
     }
 }
 
+void store(std::uint64_t bits, std::size_t bytes, std::uint8_t* out) {
+    std::memcpy(out, &bits, bytes);
+}
+
 } // namespace
 
-std::size_t encodeEngine(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
-                         std::uint8_t* out) {
+CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type) {
+    CallCodes codes;
+    codes.type = type;
+    codes.dictionary = dictionary;
+    codes.zeroByte = dictionary.zeroByte();
+    for (std::size_t v = 0; v < 256; ++v)
+        codes.byteCodes[v] = escapeCode(static_cast<std::uint8_t>(v));
+    const auto ranks = rankCodes(type);
+    for (std::size_t r = dictionary.size - 1; r >= 1; --r)
+        codes.byteCodes[dictionary.values[r]] = ranks[r - 1];
+
+    const auto runs = runCodes(type);
+    const std::size_t longestRun = runs.front().zeros;
+    for (std::size_t pending = 0; pending < longestRun; ++pending) {
+        const Code flush = runBits(pending, runs);
+        for (std::size_t v = 0; v < 256; ++v) {
+            std::uint64_t step = 0;
+            if (v == codes.zeroByte) {
+                // The zero that completes the longest run emits its code; others wait.
+                if (pending + 1 == longestRun)
+                    step = Step::pack(runs.front().code.bits, runs.front().code.length);
+            } else {
+                const Code literal = codes.byteCodes[v];
+                step = Step::pack(flush.bits | (std::uint32_t{literal.bits} << flush.length),
+                                  flush.length + literal.length);
+            }
+            codes.steps[pending * 256 + v] = step;
+        }
+    }
+    return codes;
+}
+
+namespace {
+
+/// The packer for one compress type; the type is a template parameter so that the run
+/// counter below compiles to a constant-bound update (it is on the loop's critical path).
+template <CompressType Type>
+std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
+                       std::uint8_t* out) {
     writeHeader(input, engineBytes, codes, out);
-    const auto runs = runCodes(codes.type);
+    const auto runs = runCodes(Type);
+    const std::uint64_t* steps = codes.steps.data();
+    constexpr std::size_t longestRun =
+        Type == CompressType::Low ? kLowRunCodes.front().zeros : kHighRunCodes.front().zeros;
     const std::uint8_t zeroByte = codes.zeroByte;
     std::size_t written = kEngineHeaderBytes;
     std::size_t position = 0;
@@ -102,51 +145,55 @@ std::size_t encodeEngine(const std::uint8_t* input, std::size_t engineBytes, con
         if (written >= engineBytes)
             return 0;
         const std::size_t windowEnd = std::min(position + kBlockBytes, engineBytes);
-        Packet packet;
-        std::size_t run = 0;
-        bool full = false;
+        std::uint64_t bits = 0;
+        std::size_t used = 0;
+        std::size_t pending = 0;
         std::size_t i = position;
+        bool full = false;
         for (; i < windowEnd; ++i) {
             const std::uint8_t byte = input[i];
-            if (byte == zeroByte) {
-                ++run;
-                continue;
-            }
-            const std::size_t emitted = emitRun(packet, run, runs);
-            if (emitted < run) {
-                i = i - run + emitted;
+            const std::uint64_t step = steps[pending * 256 + byte];
+            const std::size_t length = Step::length(step);
+            if (used + length > kPacketBits) {
                 full = true;
                 break;
             }
-            run = 0;
-            const Code code = codes.byteCodes[byte];
-            if (!packet.fits(code)) {
-                full = true;
-                break;
-            }
-            packet.put(code);
+            bits |= std::uint64_t{Step::code(step)} << used;
+            used += length;
+            // The run counter is computed from the byte, not stored in the step, so that the
+            // next table load does not wait for this one.
+            const std::size_t afterZero = pending + 1 == longestRun ? 0 : pending + 1;
+            pending = byte == zeroByte ? afterZero : 0;
         }
-        if (!full) {
+        Packet packet{bits, used};
+        if (full) {
+            // This byte's step does not fit: replay it code by code to find where the packet
+            // ends. A zero byte here completes the longest run, whose code did not fit.
+            const bool zero = input[i] == codes.zeroByte;
+            const std::size_t run = pending + (zero ? 1 : 0);
             const std::size_t emitted = emitRun(packet, run, runs);
-            i = windowEnd - run + emitted;
-            full = emitted < run;
+            // A non-zero byte whose flushed run fits cannot fit itself, or the step would have.
+            position = i - pending + emitted;
+        } else {
+            const std::size_t emitted = emitRun(packet, pending, runs);
+            position = windowEnd - pending + emitted;
+            full = emitted < pending;
         }
-        position = i;
         if (full) {
             packet.fillUnusedWithOnes();
-            storeLittleEndian(packet.bits, kPacketBytes, out + written);
+            store(packet.bits, kPacketBytes, out + written);
             written += kPacketBytes;
         } else if (position < engineBytes) {
-            storeLittleEndian(packet.bits, kPacketBytes, out + written);
+            store(packet.bits, kPacketBytes, out + written);
             written += kPacketBytes;
         } else if (packet.used <= kMaxBitsBeforeInlineEndMark) {
             packet.put(kEndMark);
             const std::size_t bytes = (packet.used + 7) / 8;
-            storeLittleEndian(packet.bits, bytes, out + written);
+            store(packet.bits, bytes, out + written);
             return written + bytes;
         } else {
             packet.fillUnusedWithOnes();
-            storeLittleEndian(packet.bits, kPacketBytes, out + written);
+            store(packet.bits, kPacketBytes, out + written);
             written += kPacketBytes;
             if (written >= engineBytes)
                 return 0;
@@ -155,6 +202,15 @@ std::size_t encodeEngine(const std::uint8_t* input, std::size_t engineBytes, con
         }
     }
     return 0; // unreachable: engineBytes > 0 always ends in the last-packet branches
+}
+
+} // namespace
+
+std::size_t encodeEngine(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
+                         std::uint8_t* out) {
+    if (codes.type == CompressType::Low)
+        return packEngine<CompressType::Low>(input, engineBytes, codes, out);
+    return packEngine<CompressType::High>(input, engineBytes, codes, out);
 }
 
 } // namespace nzc::codec::detail
