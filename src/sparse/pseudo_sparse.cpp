@@ -43,7 +43,7 @@ constexpr std::size_t kChunkPairs = 32;
 // (elements 2*firstPair and 2*firstPair + 1). Returns the kept count. One SplitMix64 draw per
 // pair: its low lane decides the even element, its high lane the odd one.
 template <typename T>
-NZC_SPARSE_CLONES std::uint64_t applyPairs(std::uint8_t *data, std::uint64_t pairs,
+NZC_SPARSE_CLONES std::uint64_t applyPairs(std::uint8_t* data, std::uint64_t pairs,
                                            std::uint64_t firstPair, std::uint64_t key,
                                            std::uint64_t threshold) noexcept {
     std::uint64_t kept = 0;
@@ -75,7 +75,7 @@ NZC_SPARSE_CLONES std::uint64_t applyPairs(std::uint8_t *data, std::uint64_t pai
 }
 
 // Any element size: the same draw, one memset per removed element.
-std::uint64_t applyGeneric(std::uint8_t *data, std::uint64_t count, std::size_t elementSize,
+std::uint64_t applyGeneric(std::uint8_t* data, std::uint64_t count, std::size_t elementSize,
                            std::uint64_t first, std::uint64_t key, std::uint64_t threshold) {
     std::uint64_t kept = 0;
     for (std::uint64_t i = 0; i < count; ++i) {
@@ -118,7 +118,7 @@ std::uint64_t PseudoSparse::apply(std::span<std::uint8_t> bytes, std::size_t ele
                                     " bytes does not hold whole elements of " +
                                     std::to_string(elementSize) + " bytes");
     std::uint64_t count = bytes.size() / elementSize;
-    std::uint8_t *data = bytes.data();
+    std::uint8_t* data = bytes.data();
     if (elementSize != 1 && elementSize != 2)
         return applyGeneric(data, count, elementSize, firstElement, key_, threshold_);
 

@@ -20,13 +20,13 @@ std::vector<std::uint8_t> nonZeroBytes(std::size_t n, std::uint32_t seed) {
     std::mt19937 gen(seed);
     std::uniform_int_distribution<int> dist(1, 255);
     std::vector<std::uint8_t> out(n);
-    for (auto &b : out)
+    for (auto& b : out)
         b = static_cast<std::uint8_t>(dist(gen));
     return out;
 }
 
 // Which elements survived: element i is kept iff its first byte is still non-zero.
-std::string keptBits(const std::vector<std::uint8_t> &data, std::size_t elementSize,
+std::string keptBits(const std::vector<std::uint8_t>& data, std::size_t elementSize,
                      std::size_t first, std::size_t count) {
     std::string bits;
     for (std::size_t i = first; i < first + count; ++i)
@@ -124,7 +124,7 @@ TEST(Sparse, SameParametersSameResult) {
 }
 
 // Fraction of positions where two draws disagree, at ratio 0.5: 0.5 for independent draws.
-double disagreement(const PseudoSparse &x, const PseudoSparse &y, std::uint64_t n) {
+double disagreement(const PseudoSparse& x, const PseudoSparse& y, std::uint64_t n) {
     std::uint64_t differ = 0;
     for (std::uint64_t i = 0; i < n; ++i)
         differ += x.isKept(i) != y.isKept(i) ? 1 : 0;
