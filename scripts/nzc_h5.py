@@ -114,10 +114,19 @@ def raw_bytes(ds):
 
 
 def tensors(f, group):
-    """{tensor name: dataset} of one group (empty if the group is absent)."""
+    """{tensor name: dataset} of one group (empty if the group is absent). The name is the
+    link name unescaped; a "name" attribute, where the writer left one, must agree with it."""
     if group not in f:
         return {}
-    return {unescape(link): f[group][link] for link in f[group]}
+    found = {}
+    for link in f[group]:
+        ds = f[group][link]
+        name = unescape(link)
+        if "name" in ds.attrs and text(ds.attrs["name"]) != name:
+            raise FormatError(f"/{group}/{link}: attribute name={text(ds.attrs['name'])!r} "
+                              f"does not match the link name (unescaped: {name!r})")
+        found[name] = ds
+    return found
 
 
 def open_file(path):
@@ -210,7 +219,9 @@ def load_description(a, f):
     if path is None and "config" in f.attrs:
         try:
             config = json.loads(text(f.attrs["config"]))
-            path = config.get("description") if isinstance(config, dict) else None
+            path = None
+            if isinstance(config, dict):
+                path = config.get("description") or config.get("--description")
         except ValueError:
             path = None
         if path and not os.path.isfile(path):
