@@ -75,8 +75,13 @@ void BM_CompressWeightViaNz(benchmark::State& state) {
 
 /// The codec alone on the same tile bytes, already gathered in compression order, with the
 /// same per-tile calls and init offsets: the floor the layout path is measured against.
+/// Arg 1: the byte matrix of the transposed path below (the weight read as [4096, 11008] and
+/// transposed), the baseline for BM_CompressWeightTransposed.
 void BM_CodecAloneOnTiles(benchmark::State& state) {
-    const auto nz = layout::toNz(sparseWeight(), kShape);
+    const auto nd = state.range(0) == 0
+                        ? sparseWeight()
+                        : layout::transposeElements(sparseWeight(), kCols, kRows, 1);
+    const auto nz = layout::toNz(nd, kShape);
     const layout::NzShape nzShape = layout::nzShapeOf(kShape);
     // 11008 / 16 = 688 block rows = 86 full n-tiles, 4096 / 32 = 128 block columns = 16
     // k-tiles: every tile is a full 8x8 (32 KiB), so the tiles are the Nz blocks in tile order.
@@ -150,7 +155,7 @@ void BM_ToNz(benchmark::State& state) {
 
 } // namespace
 
-BENCHMARK(BM_CodecAloneOnTiles)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CodecAloneOnTiles)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CompressWeightFromNd)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CompressWeightViaNz)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CompressWeightTransposed)->Unit(benchmark::kMillisecond)->UseRealTime();

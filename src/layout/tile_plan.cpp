@@ -1,6 +1,7 @@
 #include "tile_plan.h"
 
 #include "block_copy.h"
+#include "transpose_strided.h"
 
 #include <algorithm>
 #include <cstring>
@@ -73,6 +74,30 @@ void gatherTileFromNd(const std::uint8_t* nd, ByteShape shape, const Tile& tile,
                 loadBlockRow(src, shape.rowBytes, tile.kBlock + kk, dst);
         }
     }
+}
+
+void gatherTileFromTransposed(const std::uint8_t* w, std::size_t wRows, std::size_t wCols,
+                              std::size_t elementSize, const Tile& tile, std::uint8_t* scratch,
+                              std::uint8_t* out) {
+    // The tile's region of the byte matrix, [subRows, subRowBytes], is first built in
+    // `scratch` by transposing the matching block of W (at most 256 x 128 elements), then
+    // gathered like any ND tile. Both steps stay in cache; no transposed copy of W is made.
+    const ByteShape shape{wCols, wRows * elementSize};
+    const std::size_t firstRow = tile.nBlock * kBlockRows;
+    const std::size_t firstByte = tile.kBlock * kBlockCols;
+    const ByteShape sub{tile.nBlocks * kBlockRows, tile.kBlocks * kBlockCols};
+    const std::size_t rows = std::min(shape.rows, firstRow + sub.rows) - firstRow;
+    const std::size_t bytes = std::min(shape.rowBytes, firstByte + sub.rowBytes) - firstByte;
+    if (rows < sub.rows || bytes < sub.rowBytes)
+        std::memset(scratch, 0, sub.bytes()); // the tile reaches into the padding
+    // Byte matrix rows are W columns; its row bytes are W rows of elementSize bytes each.
+    const std::uint8_t* block = w + ((firstByte / elementSize) * wCols + firstRow) * elementSize;
+    transposeStrided(block, wCols * elementSize, bytes / elementSize, rows, elementSize, scratch,
+                     sub.rowBytes);
+    Tile local = tile;
+    local.kBlock = 0;
+    local.nBlock = 0;
+    gatherTileFromNd(scratch, sub, local, out);
 }
 
 void scatterTileToNz(const std::uint8_t* in, NzShape shape, const Tile& tile, std::uint8_t* nz) {

@@ -29,6 +29,19 @@ void gatherTileFromNz(const std::uint8_t* nz, NzShape shape, const Tile& tile, s
 /// Copies a tile straight out of the ND byte matrix (with the Nz zero padding) into `out`.
 void gatherTileFromNd(const std::uint8_t* nd, ByteShape shape, const Tile& tile, std::uint8_t* out);
 
+/// Whether gatherTileFromTransposed handles this element size (elements never straddle the
+/// 32-byte block columns).
+inline bool canGatherTransposed(std::size_t elementSize) noexcept {
+    return elementSize != 0 && kBlockCols % elementSize == 0;
+}
+
+/// Copies a tile of the byte view of transpose(W) straight out of W, a row-major
+/// [wRows, wCols] matrix of `elementSize`-byte elements (so the byte matrix is
+/// [wCols, wRows * elementSize]). `scratch` holds at least 32 KiB.
+void gatherTileFromTransposed(const std::uint8_t* w, std::size_t wRows, std::size_t wCols,
+                              std::size_t elementSize, const Tile& tile, std::uint8_t* scratch,
+                              std::uint8_t* out);
+
 /// Writes a decompressed tile back into Nz bytes, skipping its first `tile.nSkip` block rows.
 void scatterTileToNz(const std::uint8_t* in, NzShape shape, const Tile& tile, std::uint8_t* nz);
 

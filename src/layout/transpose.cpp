@@ -4,7 +4,7 @@
 // lines, which matters because weight dimensions are powers of two: walking a column of a
 // matrix with a 4096-byte row stride hits one L1 set over and over and runs at a few hundred
 // MB/s.
-#include <nzcompress/layout.h>
+#include "transpose_strided.h"
 
 #include <algorithm>
 #include <array>
@@ -61,39 +61,67 @@ void transposeLocalBlock(const std::uint8_t* source, std::uint8_t* transposed) {
     }
 }
 
+/// Pitches are in bytes: `inPitch` between rows of `in`, `outPitch` between rows of `out`.
 template <std::size_t ElementSize>
-void transposeBlocked(const std::uint8_t* in, std::size_t rows, std::size_t cols,
-                      std::uint8_t* out) {
+void transposeBlocked(const std::uint8_t* in, std::size_t inPitch, std::size_t rows,
+                      std::size_t cols, std::uint8_t* out, std::size_t outPitch) {
     constexpr std::size_t pitch = kTransposeBlock * ElementSize;
-    // Edge blocks transpose the whole local block too; zeroing once keeps the unused part
-    // defined. Only the block's own elements are copied out.
-    std::vector<std::uint8_t> source(kTransposeBlock * pitch, 0);
-    std::vector<std::uint8_t> transposed(kTransposeBlock * pitch, 0);
+    // Edge blocks transpose the whole local block too; zeroing keeps the unused part defined.
+    // Only the block's own elements are copied out.
+    std::array<std::uint8_t, kTransposeBlock * pitch> source{};
+    std::array<std::uint8_t, kTransposeBlock * pitch> transposed{};
     for (std::size_t r0 = 0; r0 < rows; r0 += kTransposeBlock) {
         const std::size_t height = std::min(kTransposeBlock, rows - r0);
         for (std::size_t c0 = 0; c0 < cols; c0 += kTransposeBlock) {
             const std::size_t width = std::min(kTransposeBlock, cols - c0);
             for (std::size_t r = 0; r < height; ++r)
-                std::memcpy(source.data() + r * pitch, in + ((r0 + r) * cols + c0) * ElementSize,
+                std::memcpy(source.data() + r * pitch, in + (r0 + r) * inPitch + c0 * ElementSize,
                             width * ElementSize);
             transposeLocalBlock<ElementSize>(source.data(), transposed.data());
             for (std::size_t c = 0; c < width; ++c)
-                std::memcpy(out + ((c0 + c) * rows + r0) * ElementSize,
+                std::memcpy(out + (c0 + c) * outPitch + r0 * ElementSize,
                             transposed.data() + c * pitch, height * ElementSize);
         }
     }
 }
 
 /// Elements too large to stage: one copy per element, column by column.
-void transposeLargeElements(const std::uint8_t* in, std::size_t rows, std::size_t cols,
-                            std::size_t elementSize, std::uint8_t* out) {
+void transposeLargeElements(const std::uint8_t* in, std::size_t inPitch, std::size_t rows,
+                            std::size_t cols, std::size_t elementSize, std::uint8_t* out,
+                            std::size_t outPitch) {
     for (std::size_t c = 0; c < cols; ++c)
         for (std::size_t r = 0; r < rows; ++r)
-            std::memcpy(out + (c * rows + r) * elementSize, in + (r * cols + c) * elementSize,
+            std::memcpy(out + c * outPitch + r * elementSize, in + r * inPitch + c * elementSize,
                         elementSize);
 }
 
 } // namespace
+
+namespace detail {
+
+void transposeStrided(const std::uint8_t* in, std::size_t inPitch, std::size_t rows,
+                      std::size_t cols, std::size_t elementSize, std::uint8_t* out,
+                      std::size_t outPitch) {
+    switch (elementSize) {
+    case 1:
+        transposeBlocked<1>(in, inPitch, rows, cols, out, outPitch);
+        break;
+    case 2:
+        transposeBlocked<2>(in, inPitch, rows, cols, out, outPitch);
+        break;
+    case 4:
+        transposeBlocked<4>(in, inPitch, rows, cols, out, outPitch);
+        break;
+    case kMaxStagedElementSize:
+        transposeBlocked<kMaxStagedElementSize>(in, inPitch, rows, cols, out, outPitch);
+        break;
+    default:
+        transposeLargeElements(in, inPitch, rows, cols, elementSize, out, outPitch);
+        break;
+    }
+}
+
+} // namespace detail
 
 void transposeElements(std::span<const std::uint8_t> input, std::size_t rows, std::size_t cols,
                        std::size_t elementSize, std::span<std::uint8_t> output) {
@@ -105,23 +133,8 @@ void transposeElements(std::span<const std::uint8_t> input, std::size_t rows, st
                           "] elements of " + std::to_string(elementSize) + " B needs " +
                           std::to_string(bytes) + " bytes in and out, got " +
                           std::to_string(input.size()) + " and " + std::to_string(output.size()));
-    switch (elementSize) {
-    case 1:
-        transposeBlocked<1>(input.data(), rows, cols, output.data());
-        break;
-    case 2:
-        transposeBlocked<2>(input.data(), rows, cols, output.data());
-        break;
-    case 4:
-        transposeBlocked<4>(input.data(), rows, cols, output.data());
-        break;
-    case kMaxStagedElementSize:
-        transposeBlocked<kMaxStagedElementSize>(input.data(), rows, cols, output.data());
-        break;
-    default:
-        transposeLargeElements(input.data(), rows, cols, elementSize, output.data());
-        break;
-    }
+    detail::transposeStrided(input.data(), cols * elementSize, rows, cols, elementSize,
+                             output.data(), rows * elementSize);
 }
 
 std::vector<std::uint8_t> transposeElements(std::span<const std::uint8_t> input, std::size_t rows,

@@ -97,14 +97,22 @@ CompressedWeight compressWeight(const NdWeight& weight, codec::CompressType type
                           std::to_string(bytes));
     const ByteShape shape = byteShapeOf(weight);
     nzShapeOf(shape); // rejects an empty matrix before any work
-    std::vector<std::uint8_t> transposed;
-    std::span<const std::uint8_t> nd = weight.data;
-    if (weight.transpose) {
-        transposed = transposeElements(weight.data, weight.rows, weight.cols, weight.elementSize);
-        nd = transposed;
+    if (!weight.transpose)
+        return compressTiles(shape, type, [&](const Tile& tile, std::uint8_t* out) {
+            detail::gatherTileFromNd(weight.data.data(), shape, tile, out);
+        });
+    if (detail::canGatherTransposed(weight.elementSize)) {
+        std::vector<std::uint8_t> scratch(kTileBlocks * kTileBlocks * kBlockBytes);
+        return compressTiles(shape, type, [&](const Tile& tile, std::uint8_t* out) {
+            detail::gatherTileFromTransposed(weight.data.data(), weight.rows, weight.cols,
+                                             weight.elementSize, tile, scratch.data(), out);
+        });
     }
+    // Odd element sizes can straddle block columns: transpose the whole weight first.
+    const auto transposed =
+        transposeElements(weight.data, weight.rows, weight.cols, weight.elementSize);
     return compressTiles(shape, type, [&](const Tile& tile, std::uint8_t* out) {
-        detail::gatherTileFromNd(nd.data(), shape, tile, out);
+        detail::gatherTileFromNd(transposed.data(), shape, tile, out);
     });
 }
 

@@ -115,6 +115,18 @@ TEST(LayoutRoundTripEdges, Fp16ViewDoublesTheRowLength) {
     EXPECT_TRUE(decompressWeight(transposed, s.type, 2, true) == data);
 }
 
+TEST(LayoutRoundTripEdges, WideAndOddElementsTransposeToo) {
+    // 4-byte elements take the direct transposed gather, 3-byte ones (which straddle block
+    // columns) the full-transpose fallback; both must match the plain Nz path.
+    for (std::size_t elementSize : {3u, 4u}) {
+        for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{37, 150}, {200, 11}}) {
+            const Shape s{rows, cols, elementSize, true, CompressType::Low};
+            SCOPED_TRACE(describe(s));
+            checkRoundTrip(s, rows + elementSize);
+        }
+    }
+}
+
 TEST(LayoutWeightErrors, RejectsInconsistentInput) {
     const std::vector<std::uint8_t> data(100);
     EXPECT_THROW(compressWeight({data, 10, 11, 1, false}, CompressType::Low), LayoutError);
