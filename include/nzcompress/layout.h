@@ -107,8 +107,9 @@ CompressedWeight compressNzWeight(std::span<const std::uint8_t> nz, ByteShape sh
                                   codec::CompressType type);
 
 /// Compresses a weight given as a checkpoint stores it: transposes if asked, views it as bytes
-/// and gathers each tile straight from the ND bytes (no full Nz copy). Same bytes as
-/// compressNzWeight(toNz(...)).
+/// and gathers each tile straight from the ND bytes, transposing tile by tile (no full Nz or
+/// transposed copy; element sizes that do not divide 32 are transposed whole first). Same bytes
+/// as compressNzWeight(toNz(transposed byte view)).
 CompressedWeight compressWeight(const NdWeight& weight, codec::CompressType type);
 
 /// Decompresses `weight` + `index` back to the Nz bytes of the byte matrix `info` describes.
