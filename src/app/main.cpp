@@ -25,6 +25,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"codec", "compress one raw buffer with one codec call (the reference CompressWeights)",
      nzc::app::runCodecCommand},
+    {"compress", "compress a checkpoint's weights into one HDF5 file (under mpirun or alone)",
+     nzc::app::runCompressCommand},
 };
 
 void printUsage(std::ostream& out) {

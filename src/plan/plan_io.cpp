@@ -13,7 +13,7 @@ std::vector<std::uint8_t> serialize(const Plan& plan) {
         const auto& t = e.tensor;
         rows.push_back({t.name, std::string(checkpoint::dtypeName(t.dtype)), t.shape, t.file,
                         t.offset, t.bytes, static_cast<int>(e.action), static_cast<int>(e.type),
-                        e.reason, e.workBytes, e.rank, e.round});
+                        e.reason, e.workBytes, e.rank, e.round, t.member});
     }
     return nlohmann::json::to_cbor({{"ranks", plan.ranks}, {"rounds", plan.rounds},
                                     {"tensors", rows}});
@@ -46,6 +46,7 @@ Plan deserialize(std::span<const std::uint8_t> bytes) {
             e.workBytes = row.at(9).get<std::uint64_t>();
             e.rank = row.at(10).get<int>();
             e.round = row.at(11).get<int>();
+            e.tensor.member = row.at(12).get<std::string>();
             plan.tensors.push_back(std::move(e));
         }
         return plan;

@@ -1,0 +1,303 @@
+// The compress job, phase by phase. Every phase that may fail on some ranks only ends with
+// agreeOnFailure before the next collective, so all ranks stop together with one message.
+#include "compress_pipeline.h"
+
+#include "failure.h"
+#include "output_layout.h"
+#include "progress.h"
+#include "tensor_job.h"
+
+#include <nzcompress/checkpoint.h>
+#include <nzcompress/errors.h>
+#include <nzcompress/h5.h>
+#include <nzcompress/layout.h>
+#include <nzcompress/mpi.h>
+#include <nzcompress/plan.h>
+#include <nzcompress/report.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+namespace nzc::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+plan::Options planOptions(const CompressOptions& o) {
+    plan::Options p;
+    if (!o.description.empty())
+        p.description = checkpoint::loadQuantDescription(o.description);
+    p.disableLayers = o.disableLayers;
+    p.compressType = plan::parseCompressChoice(o.compressType);
+    p.transpose = o.transpose;
+    p.pseudoSparse = o.pseudoSparse;
+    p.sparseRatio = o.sparseRatio;
+    p.seed = o.seed;
+    p.memoryBudget = o.memoryBudget;
+    return p;
+}
+
+// The options that decide the file's content (not where it goes, nor how many ranks or how
+// much memory): recorded as the root attribute "config", compared by --resume.
+std::string configJson(const CompressOptions& o, const plan::Plan& plan) {
+    std::vector<std::string> disabled;
+    for (const plan::TensorPlan& e : plan.tensors) {
+        if (e.action == plan::Action::Disable)
+            disabled.push_back(e.tensor.name);
+    }
+    std::sort(disabled.begin(), disabled.end());
+    nlohmann::json config = {{"compress_type", o.compressType},
+                             {"transpose", o.transpose},
+                             {"pseudo_sparse", o.pseudoSparse},
+                             {"disable_layers", disabled},
+                             {"description", o.description}};
+    if (o.pseudoSparse) {
+        config["sparse_ratio"] = o.sparseRatio;
+        config["seed"] = o.seed;
+    }
+    return config.dump();
+}
+
+// The inputs as given and the size of every file holding tensors.
+std::string inputsJson(const CompressOptions& o, const plan::Plan& plan) {
+    std::map<std::string, std::uint64_t> files;
+    for (const plan::TensorPlan& e : plan.tensors) {
+        if (files.count(e.tensor.file) == 0) {
+            std::error_code error;
+            const auto size = fs::file_size(e.tensor.file, error);
+            files[e.tensor.file] = error ? 0 : size;
+        }
+    }
+    return nlohmann::json{{"paths", o.inputs}, {"files", files}}.dump();
+}
+
+void checkOutputPaths(const CompressOptions& o, const std::string& partial) {
+    const fs::path folder = fs::path(o.output).parent_path();
+    if (!folder.empty() && !fs::is_directory(folder))
+        throw IoError(o.output, "the output folder does not exist");
+    if (o.resume) {
+        if (fs::exists(partial))
+            return;
+        if (fs::exists(o.output))
+            throw UsageError("--resume: " + o.output + " is already complete (no " + partial +
+                             " to resume)");
+        throw UsageError("--resume: no interrupted run to resume (" + partial +
+                         " does not exist)");
+    }
+    if (fs::exists(o.output) && !o.force)
+        throw UsageError(o.output + " already exists; use --force to replace it (it is "
+                                    "replaced only when the new file is complete)");
+}
+
+// The card's W8A8SC kernel documents a narrower set of shapes than nzcompress compresses.
+void warnAboutKernelShapes(const plan::Plan& plan, bool transpose) {
+    std::size_t outside = 0;
+    std::string first;
+    for (const plan::TensorPlan& e : plan.tensors) {
+        if (e.action != plan::Action::Compress)
+            continue;
+        const layout::NdWeight nd{{}, e.tensor.shape[0], e.tensor.shape[1],
+                                  checkpoint::itemSize(e.tensor.dtype), transpose};
+        if (const auto issue = layout::describeKernelShapeIssue(layout::byteShapeOf(nd))) {
+            if (outside++ == 0)
+                first = e.tensor.name + ": " + *issue;
+        }
+    }
+    if (outside > 0)
+        spdlog::warn("{} weight(s) have shapes outside what the W8A8SC kernel documents "
+                     "(first: {})",
+                     outside, first);
+}
+
+} // namespace
+
+int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
+    Failure failure;
+    const std::string partial = o.output + kPartialSuffix;
+
+    // 1. Rank 0: headers, plan, validation. Nothing is written before all of it passed.
+    std::vector<std::uint8_t> planBytes;
+    std::string config;
+    std::string inputs;
+    if (world.isRoot()) {
+        try {
+            const checkpoint::Checkpoint table = checkpoint::Checkpoint::open(o.inputs);
+            const plan::Plan made = plan::makePlan(table.tensors(), planOptions(o), world.size());
+            if (!o.dryRun)
+                checkOutputPaths(o, partial);
+            planBytes = plan::serialize(made);
+            config = configJson(o, made);
+            inputs = inputsJson(o, made);
+            warnAboutKernelShapes(made, o.transpose);
+        } catch (...) {
+            failure.capture();
+        }
+    }
+    if (const int code = agreeOnFailure(world, failure))
+        return code;
+    world.broadcast(planBytes);
+    config = world.broadcast(config);
+    inputs = world.broadcast(inputs);
+    const plan::Plan plan = plan::deserialize(planBytes);
+    if (o.dryRun) {
+        if (world.isRoot())
+            std::fputs(plan::renderPlan(plan).c_str(), stdout);
+        return 0;
+    }
+
+    // 2. The partial file: new, or reopened for --resume.
+    std::optional<h5::File> file;
+    std::vector<bool> done(plan.tensors.size(), false);
+    try {
+        if (o.resume) {
+            try {
+                file.emplace(h5::File::openParallel(partial, world));
+            } catch (const IoError& error) {
+                throw IoError(partial, "cannot reopen the interrupted run's file (" +
+                                           error.reason() +
+                                           "); it may be damaged: start again without --resume");
+            }
+            checkResumable(*file, config, inputs);
+            done = findDone(*file, plan);
+            removeUnfinished(*file, plan, done);
+        } else {
+            if (world.isRoot() && fs::exists(partial))
+                spdlog::warn("replacing {} left by an earlier run (use --resume to continue it)",
+                             partial);
+            file.emplace(h5::File::createParallel(partial, world, true));
+            initializeOutput(*file, config, inputs);
+        }
+    } catch (...) {
+        failure.capture();
+    }
+    if (const int code = agreeOnFailure(world, failure))
+        return code;
+    const auto resumed = static_cast<std::size_t>(std::count(done.begin(), done.end(), true));
+    if (world.isRoot() && o.resume)
+        spdlog::info("resuming: {} of {} tensors already done", resumed, plan.tensors.size());
+
+    // 3. Rounds: compress my tensors of the round, agree on sizes, create collectively, write
+    // my own, flush, mark done.
+    const JobSettings settings{o.transpose, o.pseudoSparse, o.sparseRatio, o.seed};
+    const checkpoint::Checkpoint reader = checkpoint::Checkpoint::open({});
+    std::uint64_t totalBytes = 0;
+    for (const plan::TensorPlan& e : plan.tensors)
+        totalBytes += e.tensor.bytes;
+    Progress progress(world.dup(), o.progressSeconds, plan.tensors.size(), totalBytes);
+    for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
+        if (done[i] && plan.tensors[i].rank == world.rank())
+            progress.add(1, plan.tensors[i].tensor.bytes);
+    }
+    std::vector<report::TensorStats> myStats;
+    for (int round = 0; round < plan.rounds; ++round) {
+        std::vector<TensorOutput> outputs;
+        std::vector<OutputMeta> mine;
+        try {
+            for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
+                const plan::TensorPlan& e = plan.tensors[i];
+                if (done[i] || e.rank != world.rank() || e.round != round)
+                    continue;
+                outputs.push_back(runTensorJob(plan, i, reader, settings));
+                mine.push_back(metaOf(outputs.back(), world.rank()));
+                progress.tick();
+            }
+        } catch (...) {
+            failure.capture();
+        }
+        if (const int code = agreeOnFailure(world, failure)) {
+            progress.finish(); // a report may be in flight: complete it on every rank
+            return code;
+        }
+
+        std::vector<OutputMeta> metas;
+        for (const auto& record : world.allgatherv(serializeMetas(mine))) {
+            for (OutputMeta& meta : deserializeMetas(record))
+                metas.push_back(meta);
+        }
+        // Creation order by name: the same on every rank and for any number of ranks.
+        std::sort(metas.begin(), metas.end(), [&](const OutputMeta& a, const OutputMeta& b) {
+            return plan.tensors[a.planIndex].tensor.name < plan.tensors[b.planIndex].tensor.name;
+        });
+        try {
+            writeRound(*file, plan, metas, outputs, settings, world.rank());
+        } catch (...) {
+            failure.capture();
+        }
+        if (const int code = agreeOnFailure(world, failure)) {
+            progress.finish(); // a report may be in flight: complete it on every rank
+            return code;
+        }
+        try {
+            // The markers go in only after the data reached the file system.
+            file->flush();
+            markDone(*file, plan, metas);
+        } catch (...) {
+            failure.capture();
+        }
+        if (const int code = agreeOnFailure(world, failure)) {
+            progress.finish(); // a report may be in flight: complete it on every rank
+            return code;
+        }
+        for (const TensorOutput& output : outputs) {
+            const plan::TensorPlan& e = plan.tensors[output.planIndex];
+            report::TensorStats s;
+            s.name = e.tensor.name;
+            s.rank = world.rank();
+            s.kind = e.action == plan::Action::Compress  ? report::Kind::Compressed
+                     : e.action == plan::Action::Disable ? report::Kind::Disabled
+                                                         : report::Kind::Passthrough;
+            s.originalBytes = e.tensor.bytes;
+            s.originalElements = e.tensor.elements();
+            s.storedBytes = output.weight.size() + output.index.size();
+            s.seconds = output.seconds;
+            myStats.push_back(std::move(s));
+            progress.add(1, e.tensor.bytes);
+        }
+        progress.tick();
+    }
+    progress.finish();
+
+    // 4. Close on every rank, then rank 0 finishes the file and reports.
+    try {
+        file->close();
+    } catch (...) {
+        failure.capture();
+    }
+    if (const int code = agreeOnFailure(world, failure))
+        return code;
+    const auto gathered = world.gatherv(report::serialize(myStats));
+    if (world.isRoot()) {
+        try {
+            std::vector<report::TensorStats> stats;
+            for (const auto& record : gathered) {
+                for (report::TensorStats& s : report::deserialize(record))
+                    stats.push_back(std::move(s));
+            }
+            stats = finishOutput(partial, o.output, plan, std::move(stats));
+            if (o.debug) {
+                std::fputs(report::debugTable(stats).c_str(), stdout);
+                std::fputs((report::finalRatioLine(report::summarize(stats)) + "\n").c_str(),
+                           stdout);
+                std::fflush(stdout);
+            }
+            if (!o.report.empty()) {
+                std::ofstream out(o.report);
+                out << report::toJson(stats).dump(2) << "\n";
+                out.close();
+                if (!out)
+                    throw IoError(o.report, "cannot write the report");
+            }
+            spdlog::info("wrote {} ({} tensors)", o.output, plan.tensors.size());
+        } catch (...) {
+            failure.capture();
+        }
+    }
+    return agreeOnFailure(world, failure);
+}
+
+} // namespace nzc::app

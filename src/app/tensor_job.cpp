@@ -1,0 +1,71 @@
+// The per-tensor pipeline.
+#include "tensor_job.h"
+
+#include <nzcompress/errors.h>
+#include <nzcompress/layout.h>
+#include <nzcompress/sparse.h>
+
+#include <xxhash.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace nzc::app {
+
+TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
+                          const checkpoint::Checkpoint& checkpoint, const JobSettings& settings) {
+    const auto begin = std::chrono::steady_clock::now();
+    const plan::TensorPlan& entry = plan.tensors[planIndex];
+    const checkpoint::TensorInfo& tensor = entry.tensor;
+    TensorOutput out;
+    out.planIndex = planIndex;
+    std::vector<std::uint8_t> raw(tensor.bytes);
+    checkpoint.read(tensor, 0, raw);
+    if (entry.action == plan::Action::Passthrough) {
+        out.weight = std::move(raw);
+    } else {
+        try {
+            const std::size_t item = checkpoint::itemSize(tensor.dtype);
+            if (settings.pseudoSparse)
+                sparse::applyPseudoSparse(raw, item, settings.sparseRatio, settings.seed,
+                                          tensor.name);
+            const layout::NdWeight nd{raw, tensor.shape[0], tensor.shape[1], item,
+                                      settings.transpose};
+            const layout::ByteShape shape = layout::byteShapeOf(nd);
+            std::vector<std::uint8_t> nz;
+            if (settings.transpose) {
+                const std::vector<std::uint8_t> turned =
+                    layout::transposeElements(raw, nd.rows, nd.cols, item);
+                raw = {};
+                nz = layout::toNz(turned, shape);
+            } else {
+                nz = layout::toNz(raw, shape);
+                raw = {};
+            }
+            const layout::NzShape nzShape = layout::nzShapeOf(shape);
+            out.nzShape = {static_cast<std::int64_t>(nzShape.k1),
+                           static_cast<std::int64_t>(nzShape.n1),
+                           static_cast<std::int64_t>(layout::kBlockRows),
+                           static_cast<std::int64_t>(layout::kBlockCols)};
+            out.nzChecksum = XXH3_64bits(nz.data(), nz.size());
+            if (entry.action == plan::Action::Disable) {
+                out.info = layout::infoOf(shape);
+                out.weight = std::move(nz);
+            } else {
+                layout::CompressedWeight compressed =
+                    layout::compressNzWeight(nz, shape, entry.type);
+                out.weight = std::move(compressed.weight);
+                out.index = std::move(compressed.index);
+                out.info = compressed.info;
+            }
+        } catch (const std::invalid_argument& error) {
+            // LayoutError, CodecError and the sparse module's argument checks.
+            throw InputError(tensor.file, tensor.name, error.what());
+        }
+    }
+    out.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return out;
+}
+
+} // namespace nzc::app
