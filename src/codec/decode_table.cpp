@@ -34,15 +34,36 @@ DecodeTable buildDecodeTable(CompressType type, std::size_t& conflicts) {
     return table;
 }
 
-const DecodeTable& decodeTable(CompressType type) {
-    static const DecodeTable low = [] {
-        std::size_t conflicts = 0;
-        return buildDecodeTable(CompressType::Low, conflicts);
-    }();
-    static const DecodeTable high = [] {
-        std::size_t conflicts = 0;
-        return buildDecodeTable(CompressType::High, conflicts);
-    }();
+namespace {
+
+FastDecodeTable buildFastTable(CompressType type) {
+    std::size_t conflicts = 0;
+    const DecodeTable table = buildDecodeTable(type, conflicts);
+    FastDecodeTable fast{};
+    for (std::size_t slot = 0; slot < table.size(); ++slot) {
+        const DecodeEntry& entry = table[slot];
+        switch (entry.kind) {
+        case DecodeEntry::Rank:
+            fast[slot] = FastEntry::pack(entry.value, 1, entry.length);
+            break;
+        case DecodeEntry::Run:
+            fast[slot] = FastEntry::pack(0, entry.value, entry.length);
+            break;
+        case DecodeEntry::Escape:
+            fast[slot] = FastEntry::pack(FastEntry::kEscapeBase + entry.value, 1, entry.length);
+            break;
+        default:
+            fast[slot] = FastEntry::pack(0, 0, FastEntry::kNeverFits);
+        }
+    }
+    return fast;
+}
+
+} // namespace
+
+const FastDecodeTable& fastDecodeTable(CompressType type) {
+    static const FastDecodeTable low = buildFastTable(CompressType::Low);
+    static const FastDecodeTable high = buildFastTable(CompressType::High);
     return type == CompressType::Low ? low : high;
 }
 

@@ -7,6 +7,7 @@
 
 #include <nzcompress/codec.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -16,77 +17,142 @@ namespace {
 
 using namespace detail;
 
-/// Decodes one engine stream (`streamBytes` bytes, padding included) into `engineBytes` bytes
-/// at `out`, which has 16 bytes of slack past the end for the run stores.
-class EngineDecoder {
+/// Decodes the four engine streams of one compressed fractal. Decoding a stream is a chain
+/// (each code's length gives the next code's position), so two independent streams at a
+/// time are decoded in lock-step, one code each per round, which lets the processor overlap
+/// the two chains (two, because the state of two lanes still fits in registers).
+class FractalDecoder {
 public:
-    EngineDecoder(CompressType type, std::size_t fractal)
-        : type_(type), table_(decodeTable(type)), fractal_(fractal) {}
-
-    void decode(const std::uint8_t* stream, std::size_t streamBytes, std::size_t engineBytes,
-                std::uint8_t* out) {
-        readHeader(stream, streamBytes, engineBytes);
-        const std::uint8_t* values = dictionary_.data();
-        std::size_t position = kEngineHeaderBytes;
-        std::size_t produced = 0;
-        while (produced < engineBytes) {
-            if (position >= streamBytes)
-                fail("engine stream ends before its data is complete");
-            const std::uint64_t packet = loadPacket(stream, streamBytes, position);
-            const std::size_t windowEnd = std::min(produced + kBlockBytes, engineBytes);
-            std::size_t bit = 0;
-            while (produced < windowEnd) {
-                const std::uint64_t ahead = bit < kPacketBits ? packet >> bit : 0;
-                const DecodeEntry entry = table_[ahead & ((1u << kDecodeTableBits) - 1)];
-                if (bit + entry.length > kPacketBits)
-                    break; // the packet ended early; its unused bits are padding
-                std::uint8_t byte = 0;
-                std::size_t count = 1;
-                switch (entry.kind) {
-                case DecodeEntry::Rank:
-                    byte = values[entry.value];
-                    break;
-                case DecodeEntry::Escape:
-                    byte = entry.value;
-                    break;
-                case DecodeEntry::Run:
-                    byte = values[0];
-                    count = entry.value;
-                    break;
-                default:
-                    fail("invalid code in a packet");
-                }
-                if (produced + count > windowEnd)
-                    fail("a run of zero bytes crosses its packet window");
-                std::memset(out + produced, byte, 16); // slack covers the widest run (9)
-                produced += count;
-                bit += entry.length;
-            }
-            if (bit == 0)
-                fail("a packet holds no code");
-            position += kPacketBytes;
-            if (produced < engineBytes)
-                continue;
-            // The stream's last packet: the end mark inline, or detached after a full packet.
-            if (bit <= kMaxBitsBeforeInlineEndMark) {
-                if (((packet >> bit) & ((1u << kEndMark.length) - 1)) != kEndMark.bits)
-                    fail("missing end mark");
-            } else if (position + 2 > streamBytes ||
-                       std::memcmp(stream + position, kDetachedEndMark.data(), 2) != 0) {
-                fail("missing end mark after the last packet");
-            }
-        }
-        if (xorOf(out, engineBytes, 0) != expectedXorEven_ ||
-            xorOf(out, engineBytes, 1) != expectedXorOdd_)
-            fail("checksum (byte XOR) mismatch");
+    FractalDecoder(CompressType type, std::size_t fractal)
+        : type_(type), table_(fastDecodeTable(type)), fractal_(fractal) {
+        for (std::size_t v = 0; v < 256; ++v)
+            values_[FastEntry::kEscapeBase + v] = static_cast<std::uint8_t>(v);
     }
 
-    const std::array<std::uint8_t, kMaxDictionarySize>& dictionary() const { return dictionary_; }
+    /// streams[e] holds `streamBytes` bytes (padding included); engine e's `engineBytes`
+    /// decoded bytes go to outs[e], which has 16 bytes of slack past the end for run stores.
+    void decode(const std::array<const std::uint8_t*, kEngines>& streams, std::size_t streamBytes,
+                std::size_t engineBytes, const std::array<std::uint8_t*, kEngines>& outs) {
+        std::array<Lane, kEngines> lanes{};
+        for (std::size_t e = 0; e < kEngines; ++e) {
+            readHeader(streams[e], streamBytes, engineBytes, e);
+            lanes[e] = {streams[e], outs[e], 0, 0, kEngineHeaderBytes, 0, 0, false};
+            startPacket(lanes[e], streamBytes, engineBytes);
+        }
+        decodePair(lanes[0], lanes[1], streamBytes, engineBytes);
+        decodePair(lanes[2], lanes[3], streamBytes, engineBytes);
+        for (std::size_t e = 0; e < kEngines; ++e) {
+            if (engineXor(outs[e], engineBytes) != expectedXor_[e])
+                fail("checksum (byte XOR) mismatch in engine " + std::to_string(e));
+        }
+    }
 
     [[noreturn]] void fail(const std::string& reason) const { throw DecodeError(fractal_, reason); }
 
 private:
-    void readHeader(const std::uint8_t* stream, std::size_t streamBytes, std::size_t engineBytes) {
+    struct Lane;
+
+    /// Decodes one code of a lane whose packet still has a code to give; returns false (and
+    /// changes nothing) when the packet has stopped.
+    static bool step(const std::uint32_t* table, const std::uint8_t* values, std::uint64_t packet,
+                     std::size_t& bit, std::size_t& produced, std::size_t windowEnd,
+                     std::uint8_t* out) {
+        const std::uint32_t entry = table[(packet >> bit) & ((1u << kDecodeTableBits) - 1)];
+        const std::size_t length = FastEntry::length(entry);
+        if (produced >= windowEnd || bit + length > kPacketBits)
+            return false;
+        // One wide store serves a literal and the longest run alike (the output has slack).
+        // Two fixed-size copies, not memset: GCC calls libc for a memset of a variable byte.
+        const std::uint64_t splat = values[FastEntry::valueIndex(entry)] * 0x0101010101010101ull;
+        std::memcpy(out + produced, &splat, 8);
+        std::memcpy(out + produced + 8, &splat, 8);
+        produced += FastEntry::count(entry);
+        bit += length;
+        return true;
+    }
+
+    void decodePair(Lane& a, Lane& b, std::size_t streamBytes, std::size_t engineBytes) const {
+        const std::uint32_t* table = table_.data();
+        const std::uint8_t* values = values_.data();
+        while (!a.done || !b.done) {
+            // Local copies keep both lanes' state in registers through the hot loop.
+            std::uint64_t packetA = a.packet, packetB = b.packet;
+            std::size_t bitA = a.bit, bitB = b.bit;
+            std::size_t producedA = a.produced, producedB = b.produced;
+            bool movingA = !a.done, movingB = !b.done;
+            while (movingA && movingB) {
+                movingA = step(table, values, packetA, bitA, producedA, a.windowEnd, a.out);
+                movingB = step(table, values, packetB, bitB, producedB, b.windowEnd, b.out);
+            }
+            while (movingA)
+                movingA = step(table, values, packetA, bitA, producedA, a.windowEnd, a.out);
+            while (movingB)
+                movingB = step(table, values, packetB, bitB, producedB, b.windowEnd, b.out);
+            a.bit = bitA;
+            b.bit = bitB;
+            a.produced = producedA;
+            b.produced = producedB;
+            // Both lanes stopped (or were done): move each stopped lane to its next packet.
+            for (Lane* lane : {&a, &b}) {
+                if (lane->done)
+                    continue;
+                finishPacket(*lane, streamBytes, engineBytes);
+                if (!lane->done)
+                    startPacket(*lane, streamBytes, engineBytes);
+            }
+        }
+    }
+
+    struct Lane {
+        const std::uint8_t* stream;
+        std::uint8_t* out;
+        std::uint64_t packet;
+        std::size_t bit;
+        std::size_t position; ///< byte offset of the next packet in the stream
+        std::size_t produced;
+        std::size_t windowEnd;
+        bool done;
+    };
+
+    void startPacket(Lane& lane, std::size_t streamBytes, std::size_t engineBytes) const {
+        if (lane.position >= streamBytes)
+            fail("engine stream ends before its data is complete");
+        // Packets are little-endian (asserted by the encoder). The last packet may be cut
+        // short; bytes past the stream read as zero.
+        lane.packet = 0;
+        std::memcpy(&lane.packet, lane.stream + lane.position,
+                    std::min(kPacketBytes, streamBytes - lane.position));
+        lane.position += kPacketBytes;
+        lane.bit = 0;
+        lane.windowEnd = std::min(lane.produced + kBlockBytes, engineBytes);
+    }
+
+    /// The packet stopped: its window is complete or its next code does not fit.
+    void finishPacket(Lane& lane, std::size_t streamBytes, std::size_t engineBytes) const {
+        if (lane.produced > lane.windowEnd)
+            fail("a run of zero bytes crosses its packet window");
+        if (lane.produced < lane.windowEnd) {
+            // An early-ended packet pads with ones; anything else is a bad code.
+            const std::uint64_t padded = lane.packet | ((std::uint64_t{1} << lane.bit) - 1);
+            if (lane.bit == 0 || padded != ~std::uint64_t{0})
+                fail("invalid code in a packet");
+            return;
+        }
+        if (lane.produced < engineBytes)
+            return;
+        // The stream's last packet: the end mark inline, or detached after a full packet.
+        if (lane.bit <= kMaxBitsBeforeInlineEndMark) {
+            if (((lane.packet >> lane.bit) & ((1u << kEndMark.length) - 1)) != kEndMark.bits)
+                fail("missing end mark");
+        } else if (lane.position + 2 > streamBytes ||
+                   std::memcmp(lane.stream + lane.position, kDetachedEndMark.data(), 2) != 0) {
+            fail("missing end mark after the last packet");
+        }
+        lane.done = true;
+    }
+
+    void readHeader(const std::uint8_t* stream, std::size_t streamBytes, std::size_t engineBytes,
+                    std::size_t engine) {
         if (streamBytes < kEngineHeaderBytes)
             fail("engine stream shorter than its header");
         const bool low = type_ == CompressType::Low;
@@ -94,42 +160,35 @@ private:
             fail("engine header tag does not match the compress type");
         if (stream[1] != engineBytes / kStoredUnit)
             fail("engine header length does not match the fractal size");
-        expectedXorOdd_ = stream[4];
-        expectedXorEven_ = stream[5];
+        if (!low && (stream[2] != 0 || stream[3] != 0))
+            fail("engine header reserved bytes are not zero");
+        expectedXor_[engine] = {stream[5], stream[4]}; // stored odd first
+        std::array<std::uint8_t, kMaxDictionarySize> dictionary{};
         if (low) {
-            dictionary_[0] = stream[2];
-            dictionary_[1] = stream[3];
-            std::memcpy(dictionary_.data() + 2, stream + 6, kLowDictionarySize - 2);
+            dictionary[0] = stream[2];
+            dictionary[1] = stream[3];
+            std::memcpy(dictionary.data() + 2, stream + 6, kLowDictionarySize - 2);
         } else {
-            std::memcpy(dictionary_.data(), stream + 6, kHighDictionarySize);
+            std::memcpy(dictionary.data(), stream + 6, kHighDictionarySize);
         }
-    }
-
-    static std::uint64_t loadPacket(const std::uint8_t* stream, std::size_t streamBytes,
-                                    std::size_t position) {
-        // The last packet may be cut short; bytes past the stream read as zero.
-        std::uint8_t bytes[kPacketBytes] = {};
-        std::memcpy(bytes, stream + position, std::min(kPacketBytes, streamBytes - position));
-        std::uint64_t packet = 0;
-        for (std::size_t b = 0; b < kPacketBytes; ++b)
-            packet |= std::uint64_t{bytes[b]} << (8 * b);
-        return packet;
-    }
-
-    static std::uint8_t xorOf(const std::uint8_t* bytes, std::size_t size, std::size_t first) {
-        std::uint8_t result = 0;
-        for (std::size_t i = first; i < size; i += 2)
-            result ^= bytes[i];
-        return result;
+        // Every engine carries the call's dictionary; they must agree.
+        if (engine == 0)
+            std::copy(dictionary.begin(), dictionary.end(), values_.begin());
+        else if (!std::equal(dictionary.begin(), dictionary.end(), values_.begin()))
+            fail("engines disagree on the dictionary");
     }
 
     CompressType type_;
-    const DecodeTable& table_;
+    const FastDecodeTable& table_;
     std::size_t fractal_;
-    std::array<std::uint8_t, kMaxDictionarySize> dictionary_{};
-    std::uint8_t expectedXorEven_ = 0;
-    std::uint8_t expectedXorOdd_ = 0;
+    /// The dictionary's ranks, then every byte value (the targets of escape codes).
+    std::array<std::uint8_t, FastEntry::kEscapeBase + 256> values_{};
+    /// Per engine: the header's XOR of bytes at even and at odd offsets.
+    std::array<EngineXor, kEngines> expectedXor_{};
 };
+
+/// Bytes past each engine's output that the wide run stores may touch.
+constexpr std::size_t kRunSlack = 16;
 
 /// Buffers reused across the fractals of a call.
 struct Scratch {
@@ -155,19 +214,17 @@ void decodeCompressed(const std::uint8_t* stored, std::size_t storedBytes,
     const std::size_t engineBytes = fractalSize / kEngines;
     const std::size_t padded = storedBytes / kEngines;
     std::array<std::uint8_t*, kEngines> streams{};
-    for (std::size_t e = 0; e < kEngines; ++e)
-        streams[e] = scratch.streams.data() + e * padded;
-    deinterleave(stored, padded, streams);
-    EngineDecoder decoder(config.type, fractal);
-    std::array<std::uint8_t, kMaxDictionarySize> dictionary{};
+    std::array<const std::uint8_t*, kEngines> readOnlyStreams{};
+    std::array<std::uint8_t*, kEngines> outs{};
     for (std::size_t e = 0; e < kEngines; ++e) {
-        decoder.decode(streams[e], padded, engineBytes, scratch.engineBytes.data());
-        if (e == 0)
-            dictionary = decoder.dictionary();
-        else if (dictionary != decoder.dictionary())
-            decoder.fail("engines disagree on the dictionary");
-        scatterEngine(scratch.engineBytes.data(), fractalSize, e, out);
+        streams[e] = scratch.streams.data() + e * padded;
+        readOnlyStreams[e] = streams[e];
+        outs[e] = scratch.engineBytes.data() + e * (engineBytes + kRunSlack);
     }
+    deinterleave(stored, padded, streams);
+    FractalDecoder(config.type, fractal).decode(readOnlyStreams, padded, engineBytes, outs);
+    for (std::size_t e = 0; e < kEngines; ++e)
+        scatterEngine(outs[e], fractalSize, e, out);
 }
 
 } // namespace
@@ -184,7 +241,7 @@ void decompress(std::span<const std::uint8_t> weight, std::span<const std::uint8
     const std::size_t maxStored = fractalSize + kStoredUnit;
     Scratch scratch;
     scratch.streams.resize(maxStored);
-    scratch.engineBytes.resize(fractalSize / kEngines + 16);
+    scratch.engineBytes.resize(kEngines * (fractalSize / kEngines + kRunSlack));
     std::size_t cursor = 0;
     for (std::size_t f = 0; f < fractals; ++f) {
         const std::uint8_t* entry = index.data() + f * kIndexEntryBytes;

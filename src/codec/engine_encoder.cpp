@@ -5,6 +5,7 @@
 // step does not fit into the packet does the exact, code-by-code rule decide where the
 // packet ends.
 #include "engine_encoder.h"
+#include "fractal_format.h"
 
 #include <algorithm>
 #include <bit>
@@ -60,21 +61,11 @@ Code runBits(std::size_t zeros, std::span<const RunCode> runs) {
 
 void writeHeader(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
                  std::uint8_t* out) {
-    // XOR 8 bytes at a time; even offsets land in the even bytes of the word.
-    std::uint64_t folded = 0;
-    for (std::size_t i = 0; i < engineBytes; i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, input + i, 8);
-        folded ^= word;
-    }
-    folded ^= folded >> 32;
-    folded ^= folded >> 16;
-    const auto xorEven = static_cast<std::uint8_t>(folded);
-    const auto xorOdd = static_cast<std::uint8_t>(folded >> 8);
+    const EngineXor checksum = engineXor(input, engineBytes);
     const auto& values = codes.dictionary.values;
     out[1] = static_cast<std::uint8_t>(engineBytes / kStoredUnit);
-    out[4] = xorOdd;
-    out[5] = xorEven;
+    out[4] = checksum.odd;
+    out[5] = checksum.even;
     if (codes.type == CompressType::Low) {
         out[0] = kLowHeaderTag;
         out[2] = values[0];

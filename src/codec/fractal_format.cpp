@@ -15,6 +15,20 @@ std::uint32_t offsetUnits(std::uint64_t cursor, std::uint64_t initOffset) {
     return static_cast<std::uint32_t>(units);
 }
 
+EngineXor engineXor(const std::uint8_t* bytes, std::size_t size) {
+    // XOR 8 bytes at a time; on a little-endian host even offsets land in the even bytes of
+    // the word, so folding the word's halves leaves even in byte 0 and odd in byte 1.
+    std::uint64_t folded = 0;
+    for (std::size_t i = 0; i < size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        folded ^= word;
+    }
+    folded ^= folded >> 32;
+    folded ^= folded >> 16;
+    return {static_cast<std::uint8_t>(folded), static_cast<std::uint8_t>(folded >> 8)};
+}
+
 void gatherEngine(const std::uint8_t* fractal, std::size_t fractalSize, std::size_t engine,
                   std::uint8_t* out) {
     for (std::size_t block = engine; block * kBlockBytes < fractalSize; block += kEngines) {

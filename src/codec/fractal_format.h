@@ -47,6 +47,15 @@ inline void writeIndexEntry(const IndexEntry& entry, std::uint8_t* out) {
 /// multiple of 128.
 std::uint32_t offsetUnits(std::uint64_t cursor, std::uint64_t initOffset);
 
+/// The XOR of an engine stream's bytes at even offsets and at odd offsets (its header
+/// checksum). `size` is a multiple of 8.
+struct EngineXor {
+    std::uint8_t even = 0;
+    std::uint8_t odd = 0;
+    bool operator==(const EngineXor&) const = default;
+};
+EngineXor engineXor(const std::uint8_t* bytes, std::size_t size);
+
 /// Copies engine `engine`'s bytes (every fourth 64-byte block) out of a fractal.
 void gatherEngine(const std::uint8_t* fractal, std::size_t fractalSize, std::size_t engine,
                   std::uint8_t* out);
