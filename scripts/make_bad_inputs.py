@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import zipfile
+from unittest import mock
 from pathlib import Path
 
 import numpy as np
@@ -303,6 +304,12 @@ def make_good():
     members = {name + ".npy": saved(a) for name, a in arrays.items() if name != "fortran_1d_i16"}
     (GOOD / "stored.npz").write_bytes(zip_bytes(members, zipfile.ZIP_STORED))
     (GOOD / "deflated.npz").write_bytes(zip_bytes(members, zipfile.ZIP_DEFLATED))
+    # numpy's own writers (zip64 extras, its member order); the clock is pinned because
+    # np.savez stamps members with the current time.
+    pair = {"w": np.arange(-6, 6, dtype="<i1").reshape(3, 4), "v": np.ones(5, dtype="<f2")}
+    with mock.patch("time.time", return_value=1704067200.0):
+        np.savez(GOOD / "numpy_savez.npz", **pair)
+        np.savez_compressed(GOOD / "numpy_savez_compressed.npz", **pair)
 
 
 def write_manifest():

@@ -37,8 +37,8 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view json, std::uint64_t da
 /// Reads the 8-byte little-endian header length of a safetensors file of `fileSize` bytes and
 /// checks it against the file and kMaxSafetensorsHeaderBytes. `prefix` holds the file's
 /// first bytes (at least 8 unless the file is shorter).
-std::uint64_t safetensorsHeaderLength(std::span<const std::uint8_t> prefix,
-                                      std::uint64_t fileSize, const std::string& file);
+std::uint64_t safetensorsHeaderLength(std::span<const std::uint8_t> prefix, std::uint64_t fileSize,
+                                      const std::string& file);
 
 /// A parsed `*.safetensors.index.json`.
 struct ShardIndex {

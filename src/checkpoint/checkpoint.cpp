@@ -100,7 +100,9 @@ Checkpoint Checkpoint::open(const std::vector<std::string>& inputs) {
     return Checkpoint(std::move(impl));
 }
 
-const std::vector<TensorInfo>& Checkpoint::tensors() const { return impl_->tensors; }
+const std::vector<TensorInfo>& Checkpoint::tensors() const {
+    return impl_->tensors;
+}
 
 const TensorInfo* Checkpoint::find(std::string_view name) const {
     auto it = impl_->byName.find(name);
@@ -111,8 +113,8 @@ void Checkpoint::read(const TensorInfo& tensor, std::uint64_t offset,
                       std::span<std::uint8_t> out) const {
     if (offset > tensor.bytes || out.size() > tensor.bytes - offset)
         throw std::out_of_range("read of " + std::to_string(out.size()) + " bytes at " +
-                                std::to_string(offset) + " past the end of tensor '" +
-                                tensor.name + "' (" + std::to_string(tensor.bytes) + " bytes)");
+                                std::to_string(offset) + " past the end of tensor '" + tensor.name +
+                                "' (" + std::to_string(tensor.bytes) + " bytes)");
     if (out.empty())
         return;
     if (!tensor.member.empty()) {

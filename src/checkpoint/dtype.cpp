@@ -43,9 +43,13 @@ const DTypeRow& rowOf(DType dtype) {
 
 } // namespace
 
-std::size_t itemSize(DType dtype) { return rowOf(dtype).size; }
+std::size_t itemSize(DType dtype) {
+    return rowOf(dtype).size;
+}
 
-std::string_view dtypeName(DType dtype) { return rowOf(dtype).name; }
+std::string_view dtypeName(DType dtype) {
+    return rowOf(dtype).name;
+}
 
 std::optional<DType> parseDType(std::string_view name) {
     for (const auto& row : kDTypes)

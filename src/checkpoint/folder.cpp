@@ -46,7 +46,8 @@ std::vector<TensorInfo> readFolder(const std::string& path) {
         return readShardedCheckpoint(indexes.front());
 
     auto inputs = filesEndingWith(files, ".safetensors");
-    auto (*reader)(const std::string&)->std::vector<TensorInfo> = readSafetensorsFile;
+    using Reader = std::vector<TensorInfo> (*)(const std::string&);
+    Reader reader = readSafetensorsFile;
     if (inputs.empty()) {
         inputs = filesEndingWith(files, ".npy");
         reader = readNpyFile;

@@ -64,8 +64,9 @@ DType parseDescr(const std::string& descr, const std::string& file) {
                          "npy descr '" + descr + "' is big-endian, which is not supported; " +
                              "save it little-endian (arr.astype(arr.dtype.newbyteorder('<')))");
     if (order == '=')
-        throw InputError(file, "", "npy descr '" + descr + "' has native byte order, which a " +
-                                       "file cannot carry");
+        throw InputError(file, "",
+                         "npy descr '" + descr + "' has native byte order, which a " +
+                             "file cannot carry");
     if (order == '|' && multiByte)
         throw InputError(file, "",
                          "npy descr '" + descr + "' marks a multi-byte type as byte-order free");

@@ -80,8 +80,8 @@ std::vector<TensorInfo> readNpzFile(const std::string& path) {
         zip_stat_init(&st);
         if (zip_stat_index(archive.get(), index, ZIP_FL_ENC_RAW, &st) != 0)
             throw InputError(path, "", "cannot read the entry of member " + std::to_string(i));
-        constexpr zip_uint64_t kNeeded = ZIP_STAT_NAME | ZIP_STAT_SIZE | ZIP_STAT_COMP_METHOD |
-                                         ZIP_STAT_ENCRYPTION_METHOD;
+        constexpr zip_uint64_t kNeeded =
+            ZIP_STAT_NAME | ZIP_STAT_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
         if ((st.valid & kNeeded) != kNeeded)
             throw InputError(path, "", "member " + std::to_string(i) + " lacks name or sizes");
         const std::string name = st.name;

@@ -164,7 +164,9 @@ private:
 
 } // namespace
 
-PyValue parsePyLiteral(std::string_view text) { return LiteralParser(text).parseAll(); }
+PyValue parsePyLiteral(std::string_view text) {
+    return LiteralParser(text).parseAll();
+}
 
 std::string_view pyKindName(PyValue::Kind kind) {
     switch (kind) {

@@ -14,11 +14,11 @@ namespace nzc::checkpoint {
 struct PyValue {
     enum class Kind { Dict, Tuple, List, String, Int, Bool, None };
     Kind kind = Kind::None;
-    std::string text;                        ///< String: contents; Int: the digits as written
-    std::optional<std::uint64_t> magnitude;  ///< Int: |value|, nullopt when it exceeds 64 bits
-    bool negative = false;                   ///< Int
-    bool boolean = false;                    ///< Bool
-    std::vector<PyValue> items;              ///< Tuple/List items; Dict keys and values alternate
+    std::string text;                       ///< String: contents; Int: the digits as written
+    std::optional<std::uint64_t> magnitude; ///< Int: |value|, nullopt when it exceeds 64 bits
+    bool negative = false;                  ///< Int
+    bool boolean = false;                   ///< Bool
+    std::vector<PyValue> items;             ///< Tuple/List items; Dict keys and values alternate
 };
 
 /// Parses one literal filling all of `text` (surrounding whitespace allowed). Throws

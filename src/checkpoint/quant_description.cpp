@@ -29,7 +29,9 @@ QuantDescription loadQuantDescription(const std::string& path) {
     return parseQuantDescription(readSmallFile(path, kMaxSafetensorsHeaderBytes), path);
 }
 
-bool isTensorKey(std::string_view key) { return key.find('.') != std::string_view::npos; }
+bool isTensorKey(std::string_view key) {
+    return key.find('.') != std::string_view::npos;
+}
 
 std::vector<std::string> missingTensors(const QuantDescription& description,
                                         const Checkpoint& checkpoint) {

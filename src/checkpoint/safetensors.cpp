@@ -4,9 +4,9 @@
 #include "checked_math.h"
 #include "nzcompress/checkpoint_formats.h"
 #include "nzcompress/errors.h"
+#include "posix_file.h"
 #include "readers.h"
 #include "strict_json.h"
-#include "posix_file.h"
 
 #include <algorithm>
 #include <vector>
@@ -100,8 +100,8 @@ void parseMetadata(const Json& value, const std::string& file, SafetensorsHeader
 
 } // namespace
 
-std::uint64_t safetensorsHeaderLength(std::span<const std::uint8_t> prefix,
-                                      std::uint64_t fileSize, const std::string& file) {
+std::uint64_t safetensorsHeaderLength(std::span<const std::uint8_t> prefix, std::uint64_t fileSize,
+                                      const std::string& file) {
     if (fileSize < 8 || prefix.size() < 8)
         throw InputError(file, "",
                          "file is " + std::to_string(fileSize) +

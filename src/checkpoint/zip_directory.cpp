@@ -64,8 +64,8 @@ std::optional<Directory> findDirectory(const PosixFile& file) {
 
 // The zip64 extra field holds the 64-bit values whose 32-bit fields are 0xFFFFFFFF, in the
 // order size, compressed size, offset.
-std::optional<std::uint64_t> zip64Offset(const std::uint8_t* extra, std::size_t n,
-                                         bool sizeMaxed, bool compMaxed) {
+std::optional<std::uint64_t> zip64Offset(const std::uint8_t* extra, std::size_t n, bool sizeMaxed,
+                                         bool compMaxed) {
     std::size_t pos = 0;
     while (pos + 4 <= n) {
         const auto id = loadLe(extra + pos, 2);
@@ -118,7 +118,7 @@ std::map<std::string, std::uint64_t> zipLocalHeaderOffsets(const PosixFile& file
 }
 
 std::optional<std::uint64_t> zipMemberDataOffset(const PosixFile& file, std::uint64_t headerOffset,
-                                                  const std::string& name) {
+                                                 const std::string& name) {
     if (headerOffset > file.size() || file.size() - headerOffset < 30)
         return std::nullopt;
     const auto header = readAt(file, headerOffset, 30);

@@ -20,6 +20,6 @@ std::map<std::string, std::uint64_t> zipLocalHeaderOffsets(const PosixFile& file
 /// Offset of the member data following the local header at `headerOffset`, if that header is
 /// well-formed and names `name`.
 std::optional<std::uint64_t> zipMemberDataOffset(const PosixFile& file, std::uint64_t headerOffset,
-                                                  const std::string& name);
+                                                 const std::string& name);
 
 } // namespace nzc::checkpoint

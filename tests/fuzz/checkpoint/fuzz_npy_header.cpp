@@ -8,8 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
         const auto header = nzc::checkpoint::parseNpyHeader({data, size}, "fuzz.npy");
-        if (header.dataOffset > size || header.dataOffset != nzc::checkpoint::npyHeaderSize(
-                                                                 {data, size}, "fuzz.npy"))
+        if (header.dataOffset > size ||
+            header.dataOffset != nzc::checkpoint::npyHeaderSize({data, size}, "fuzz.npy"))
             __builtin_trap();
     } catch (const nzc::InputError&) {
     }

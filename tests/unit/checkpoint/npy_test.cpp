@@ -54,8 +54,8 @@ TEST(CheckpointNpy, NumpyFolderTableAndBytes) {
 }
 
 TEST(CheckpointNpy, VersionsTwoAndThree) {
-    const auto checkpoint = Checkpoint::open({test::dataPath("checkpoint/npy_v2_i16.npy"),
-                                              test::dataPath("checkpoint/npy_v3_u16.npy")});
+    const auto checkpoint = Checkpoint::open(
+        {test::dataPath("checkpoint/npy_v2_i16.npy"), test::dataPath("checkpoint/npy_v3_u16.npy")});
     EXPECT_EQ(test::readAll(checkpoint, *checkpoint.find("npy_v2_i16")),
               bytesOf<std::int16_t>({0, 1, 2}));
     EXPECT_EQ(test::readAll(checkpoint, *checkpoint.find("npy_v3_u16")),
@@ -105,12 +105,12 @@ std::string npyMessage(const std::string& dict) {
 TEST(CheckpointNpyHeader, RefusalsSayWhy) {
     EXPECT_NE(npyMessage("{'descr': '|O', 'fortran_order': False, 'shape': (2,)}").find("pickle"),
               std::string::npos);
-    EXPECT_NE(npyMessage("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}")
-                  .find("big-endian"),
-              std::string::npos);
-    EXPECT_NE(npyMessage("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3)}")
-                  .find("C order"),
-              std::string::npos);
+    EXPECT_NE(
+        npyMessage("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}").find("big-endian"),
+        std::string::npos);
+    EXPECT_NE(
+        npyMessage("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3)}").find("C order"),
+        std::string::npos);
     EXPECT_NE(npyMessage("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}")
                   .find("unexpected key 'x'"),
               std::string::npos);
@@ -118,9 +118,9 @@ TEST(CheckpointNpyHeader, RefusalsSayWhy) {
                   .find("not a Python literal"),
               std::string::npos);
     // (2) is an int, not a tuple
-    EXPECT_NE(npyMessage("{'descr': '<f4', 'fortran_order': False, 'shape': (2)}")
-                  .find("not a tuple"),
-              std::string::npos);
+    EXPECT_NE(
+        npyMessage("{'descr': '<f4', 'fortran_order': False, 'shape': (2)}").find("not a tuple"),
+        std::string::npos);
 }
 
 TEST(CheckpointNpyHeader, HeaderSizeFromPrefix) {

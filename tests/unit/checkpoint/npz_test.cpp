@@ -56,3 +56,27 @@ TEST(CheckpointNpz, DeflatedMembersAreInflatedOnRead) {
 
 } // namespace
 } // namespace nzc::checkpoint
+
+namespace nzc::checkpoint {
+namespace {
+
+// Files written by np.savez / np.savez_compressed themselves (zip64 extra fields).
+TEST(CheckpointNpz, NumpyWrittenArchivesRead) {
+    std::vector<std::uint8_t> w(12);
+    for (std::size_t i = 0; i < w.size(); ++i)
+        w[i] = static_cast<std::uint8_t>(static_cast<int>(i) - 6);
+    for (auto name : {"numpy_savez.npz", "numpy_savez_compressed.npz"}) {
+        const auto checkpoint =
+            Checkpoint::open({test::dataPath(std::string("checkpoint/") + name)});
+        ASSERT_EQ(checkpoint.tensors().size(), 2u) << name;
+        const TensorInfo& info = *checkpoint.find("w");
+        EXPECT_EQ(info.shape, (std::vector<std::uint64_t>{3, 4}));
+        EXPECT_EQ(info.member.empty(), std::string(name) == "numpy_savez.npz");
+        EXPECT_EQ(test::readAll(checkpoint, info), w) << name;
+        EXPECT_EQ(test::readAll(checkpoint, *checkpoint.find("v")),
+                  (std::vector<std::uint8_t>{0, 0x3C, 0, 0x3C, 0, 0x3C, 0, 0x3C, 0, 0x3C}));
+    }
+}
+
+} // namespace
+} // namespace nzc::checkpoint

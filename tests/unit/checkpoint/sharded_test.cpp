@@ -21,8 +21,7 @@ std::vector<test::TestTensor> writeSharded(const fs::path& folder, int shards, i
     std::string map;
     for (int s = 0; s < shards; ++s) {
         char shardName[64];
-        std::snprintf(shardName, sizeof shardName, "model-%05d-of-%05d.safetensors", s + 1,
-                      shards);
+        std::snprintf(shardName, sizeof shardName, "model-%05d-of-%05d.safetensors", s + 1, shards);
         std::vector<test::TestTensor> tensors;
         for (int t = 0; t < perShard; ++t) {
             auto name = "layers." + std::to_string(s) + ".w" + std::to_string(t) + ".weight";

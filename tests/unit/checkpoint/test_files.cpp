@@ -13,8 +13,7 @@ namespace fs = std::filesystem;
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
     path_ = fs::temp_directory_path() /
-            ("nzc_checkpoint_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++));
+            ("nzc_checkpoint_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::remove_all(path_);
     fs::create_directories(path_);
 }
