@@ -66,18 +66,37 @@ struct Checkpoint::Impl {
         return opened;
     }
 
+    // The deflated member last read and how far into it the stream is, so that reading a
+    // member slice by slice in order inflates it once instead of once per slice.
+    mutable std::string openMemberKey;
+    mutable std::unique_ptr<ZipMemberStream> openMember;
+    mutable std::uint64_t openMemberPosition = 0;
+
     void readMember(const TensorInfo& tensor, std::uint64_t offset,
                     std::span<std::uint8_t> out) const {
         std::lock_guard lock(archiveMutex);
-        auto it = archives.find(tensor.file);
-        if (it == archives.end())
-            it = archives.emplace(tensor.file, std::make_shared<const ZipArchive>(tensor.file))
-                     .first;
-        const ZipArchive& archive = *it->second;
-        ZipMemberStream stream(archive, archive.locate(tensor.member),
-                               tensor.file + ":" + tensor.member);
-        stream.skip(tensor.offset + offset);
-        stream.readExact(out);
+        const std::string label = tensor.file + ":" + tensor.member;
+        const std::uint64_t target = tensor.offset + offset;
+        if (!openMember || openMemberKey != label || openMemberPosition > target) {
+            openMember.reset();
+            auto it = archives.find(tensor.file);
+            if (it == archives.end())
+                it = archives.emplace(tensor.file, std::make_shared<const ZipArchive>(tensor.file))
+                         .first;
+            const ZipArchive& archive = *it->second;
+            openMember =
+                std::make_unique<ZipMemberStream>(archive, archive.locate(tensor.member), label);
+            openMemberKey = label;
+            openMemberPosition = 0;
+        }
+        try {
+            openMember->skip(target - openMemberPosition);
+            openMember->readExact(out);
+            openMemberPosition = target + out.size();
+        } catch (...) {
+            openMember.reset(); // the stream position is unknown after a failure
+            throw;
+        }
     }
 };
 

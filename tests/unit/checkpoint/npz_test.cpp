@@ -54,6 +54,23 @@ TEST(CheckpointNpz, DeflatedMembersAreInflatedOnRead) {
     EXPECT_EQ(value, (1ll << 40) + 7);
 }
 
+TEST(CheckpointNpz, DeflatedSlicesInAnyOrderMatchTheWhole) {
+    const auto checkpoint = Checkpoint::open({test::dataPath("checkpoint/deflated.npz")});
+    const TensorInfo& f32 = *checkpoint.find("f32_3");
+    const TensorInfo& i8 = *checkpoint.find("i8_2x3");
+    const auto whole = test::readAll(checkpoint, f32);
+    const auto wholeI8 = test::readAll(checkpoint, i8);
+    // Forward, backward, and interleaved with another member.
+    for (std::uint64_t offset : {0u, 4u, 8u, 4u, 0u, 8u}) {
+        std::vector<std::uint8_t> slice(4);
+        checkpoint.read(f32, offset, slice);
+        EXPECT_TRUE(std::equal(slice.begin(), slice.end(), whole.begin() + offset)) << offset;
+        std::vector<std::uint8_t> one(1);
+        checkpoint.read(i8, offset % 6, one);
+        EXPECT_EQ(one[0], wholeI8[offset % 6]);
+    }
+}
+
 } // namespace
 } // namespace nzc::checkpoint
 

@@ -65,6 +65,16 @@ TEST(CheckpointSafetensors, TableAndBytesRoundTrip) {
     EXPECT_EQ(checkpoint.find("nope"), nullptr);
 }
 
+TEST(CheckpointSafetensors, Utf8NamesAndMetadataRoundTrip) {
+    TempDir dir;
+    const auto tensor = makeTensor("\xE6\x9D\x83\xE9\x87\x8D.weight", DType::U16, {3});
+    const auto path = dir.file("u.safetensors");
+    test::writeFile(path, test::safetensorsBytes({tensor}, "{\"note\":\"\xC3\xA9t\xC3\xA9\"}"));
+    const auto checkpoint = Checkpoint::open({path});
+    ASSERT_NE(checkpoint.find(tensor.name), nullptr);
+    EXPECT_EQ(test::readAll(checkpoint, *checkpoint.find(tensor.name)), tensor.data);
+}
+
 TEST(CheckpointSafetensors, ReadsSlices) {
     TempDir dir;
     const auto tensor = makeTensor("w", DType::I8, {64, 64});
