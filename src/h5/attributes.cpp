@@ -1,5 +1,5 @@
-// Attributes of any object, by object path: strings (fixed-length UTF-8, readable by h5dump
-// and h5py as str), int64 scalars and arrays, doubles.
+// Attributes of any object, by object path: strings (variable-length UTF-8, readable by
+// h5dump and by h5py as str), int64 scalars and arrays, doubles.
 #include "error_stack.h"
 
 #include <nzcompress/h5.h>
@@ -49,16 +49,15 @@ Handle scalarSpace(const std::string& fileName) {
 
 void File::setAttribute(const std::string& object, const std::string& name,
                         std::string_view value) {
+    // Variable-length UTF-8: h5py reads it as str, h5dump prints it plainly. An attribute
+    // lives in the object header, so parallel HDF5 writes it like any other metadata.
     Handle type(checkId(H5Tcopy(H5T_C_S1), path_, "H5Tcopy"), Handle::Kind::Datatype);
-    // An empty fixed-length string is not allowed: size at least 1, NUL padded.
-    checkStatus(H5Tset_size(type.get(), std::max<std::size_t>(1, value.size())), path_,
-                "H5Tset_size");
-    checkStatus(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), path_, "H5Tset_strpad");
+    checkStatus(H5Tset_size(type.get(), H5T_VARIABLE), path_, "H5Tset_size");
     checkStatus(H5Tset_cset(type.get(), H5T_CSET_UTF8), path_, "H5Tset_cset");
-    std::string data(value);
-    data.resize(std::max<std::size_t>(1, value.size()), '\0');
+    const std::string data(value);
+    const char* text = data.c_str();
     Handle space = scalarSpace(path_);
-    writeAttribute(handle_.get(), path_, object, name, type.get(), space.get(), data.data());
+    writeAttribute(handle_.get(), path_, object, name, type.get(), space.get(), &text);
 }
 
 void File::setAttribute(const std::string& object, const std::string& name, std::int64_t value) {
@@ -95,10 +94,9 @@ std::string File::getStringAttribute(const std::string& object, const std::strin
     if (H5Tget_class(type.get()) != H5T_STRING)
         throw IoError(path_, "attribute '" + name + "' of '" + object + "' is not a string");
     if (H5Tis_variable_str(type.get()) > 0) {
+        // The file's own type as memory type: same character set, no conversion.
         char* text = nullptr;
-        Handle memType(checkId(H5Tcopy(H5T_C_S1), path_, "H5Tcopy"), Handle::Kind::Datatype);
-        H5Tset_size(memType.get(), H5T_VARIABLE);
-        checkStatus(H5Aread(attribute.get(), memType.get(), &text), path_,
+        checkStatus(H5Aread(attribute.get(), type.get(), &text), path_,
                     "cannot read attribute '" + name + "'");
         std::string value = text != nullptr ? text : "";
         H5free_memory(text);
