@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test:
-#   1. the Release build: unit, MPI (1-4 ranks), CLI and end-to-end tests;
+#   1. the Release build: unit, MPI (1-4 ranks), CLI and end-to-end tests, and the Slurm
+#      templates through a local one-node Slurm (NZC_TEST_SLURM=0 skips those);
 #   2. a clang build with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer: the
 #      serial unit tests under the sanitizers and a short run of every fuzz target.
 # Open MPI settings for running as root on a 2-core machine are set by the tests themselves.
@@ -8,6 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
+# The Slurm tests install and start a one-node Slurm (scripts/slurm_local.sh) and stop it after.
+export NZC_TEST_SLURM=${NZC_TEST_SLURM:-1}
 bash "$root/scripts/setup.sh"
 echo "== Release build: all tests"
 ctest --test-dir "$root/build" -j"$jobs" --output-on-failure --timeout 600
