@@ -101,17 +101,22 @@ CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type) {
     for (std::size_t pending = 0; pending < longestRun; ++pending) {
         const Code flush = runBits(pending, runs);
         for (std::size_t v = 0; v < 256; ++v) {
-            std::uint64_t step = 0;
+            // Up to 18 bits (6 of flushed run, 12 of escape): wider than a Code holds.
+            std::uint32_t bits = 0;
+            std::uint32_t length = 0;
             if (v == codes.zeroByte) {
                 // The zero that completes the longest run emits its code; others wait.
-                if (pending + 1 == longestRun)
-                    step = Step::pack(runs.front().code.bits, runs.front().code.length);
+                if (pending + 1 == longestRun) {
+                    bits = runs.front().code.bits;
+                    length = runs.front().code.length;
+                }
             } else {
                 const Code literal = codes.byteCodes[v];
-                step = Step::pack(flush.bits | (std::uint32_t{literal.bits} << flush.length),
-                                  flush.length + literal.length);
+                bits = flush.bits | (std::uint32_t{literal.bits} << flush.length);
+                length = flush.length + literal.length;
             }
-            codes.steps[pending * 256 + v] = step;
+            codes.stepBits[pending * 256 + v] = bits;
+            codes.stepLengths[pending * 256 + v] = static_cast<std::uint8_t>(length);
         }
     }
     return codes;
@@ -126,7 +131,8 @@ std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const
                        std::uint8_t* out) {
     writeHeader(input, engineBytes, codes, out);
     const auto runs = runCodes(Type);
-    const std::uint64_t* steps = codes.steps.data();
+    const std::uint32_t* stepBits = codes.stepBits.data();
+    const std::uint8_t* stepLengths = codes.stepLengths.data();
     constexpr std::size_t longestRun =
         Type == CompressType::Low ? kLowRunCodes.front().zeros : kHighRunCodes.front().zeros;
     const std::uint8_t zeroByte = codes.zeroByte;
@@ -138,24 +144,24 @@ std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const
         const std::size_t windowEnd = std::min(position + kBlockBytes, engineBytes);
         std::uint64_t bits = 0;
         std::size_t used = 0;
-        std::size_t pending = 0;
+        std::size_t pendingRow = 0; // pending zero bytes * 256: the row of the step tables
         std::size_t i = position;
         bool full = false;
         for (; i < windowEnd; ++i) {
             const std::uint8_t byte = input[i];
-            const std::uint64_t step = steps[pending * 256 + byte];
-            const std::size_t length = Step::length(step);
+            const std::size_t length = stepLengths[pendingRow + byte];
             if (used + length > kPacketBits) {
                 full = true;
                 break;
             }
-            bits |= std::uint64_t{Step::code(step)} << used;
+            bits |= std::uint64_t{stepBits[pendingRow + byte]} << used;
             used += length;
-            // The run counter is computed from the byte, not stored in the step, so that the
-            // next table load does not wait for this one.
-            const std::size_t afterZero = pending + 1 == longestRun ? 0 : pending + 1;
-            pending = byte == zeroByte ? afterZero : 0;
+            // The run counter is computed from the byte, not looked up, so that the next
+            // table load does not wait for this one.
+            const std::size_t afterZero = pendingRow + 256 == longestRun * 256 ? 0 : pendingRow + 256;
+            pendingRow = byte == zeroByte ? afterZero : 0;
         }
+        const std::size_t pending = pendingRow / 256;
         Packet packet{bits, used};
         if (full) {
             // This byte's step does not fit: replay it code by code to find where the packet

@@ -13,26 +13,18 @@ namespace nzc::codec::detail {
 /// The most zero bytes one run code covers: 2 (low) or 9 (high).
 inline constexpr std::size_t kMaxRunStates = 9;
 
-/// One step of the packer: the bits reading a byte appends when `pending` zero bytes are
-/// waiting (at most a flushed run of up to 8 zeros, 6 bits, plus a 12-bit escape) in the low
-/// 32 bits, and their count in the high 32, so the hot loop needs no masking.
-struct Step {
-    static std::uint64_t pack(std::uint32_t code, std::uint32_t length) {
-        return code | (std::uint64_t{length} << 32);
-    }
-    static std::uint32_t code(std::uint64_t step) { return static_cast<std::uint32_t>(step); }
-    static std::size_t length(std::uint64_t step) { return static_cast<std::size_t>(step >> 32); }
-};
-
 /// Everything an engine needs that is fixed for a whole call.
 struct CallCodes {
     CompressType type = CompressType::Low;
     Dictionary dictionary;
     std::array<Code, 256> byteCodes{}; ///< code of every non-zero byte (rank code or escape)
     std::uint8_t zeroByte = 0;
-    /// steps[pending * 256 + byte]: what reading `byte` emits when `pending` zero bytes are
-    /// waiting, assuming everything fits in the packet (the encoder checks that).
-    std::array<std::uint64_t, kMaxRunStates * 256> steps{};
+    /// stepBits/stepLengths[pending * 256 + byte]: the bits reading `byte` appends when
+    /// `pending` zero bytes are waiting (a flushed run of up to 8 zeros, at most 6 bits, then
+    /// the byte's code, at most 12), assuming it all fits in the packet (the packer checks).
+    /// Two arrays, so the hot loop loads each without unpacking.
+    std::array<std::uint32_t, kMaxRunStates * 256> stepBits{};
+    std::array<std::uint8_t, kMaxRunStates * 256> stepLengths{};
 };
 
 CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type);
