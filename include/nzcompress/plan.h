@@ -47,7 +47,7 @@ struct TensorPlan {
     checkpoint::TensorInfo tensor;
     Action action = Action::Passthrough;
     codec::CompressType type = codec::CompressType::Low; ///< for Compress and Disable
-    std::string reason;          ///< why this action (shown by --dry-run)
+    std::string reason;                                  ///< why this action (shown by --dry-run)
     std::uint64_t workBytes = 0; ///< bytes held in memory while processing it
     int rank = 0;                ///< rank that processes it
     int round = 0;               ///< round (of that rank) in which it is processed

@@ -24,7 +24,7 @@ Kind parseKind(std::string_view name);
 /// The figures of one tensor.
 struct TensorStats {
     std::string name;
-    int rank = -1;                      ///< rank that processed it (-1: done by an earlier run)
+    int rank = -1; ///< rank that processed it (-1: done by an earlier run)
     Kind kind = Kind::Passthrough;
     std::uint64_t originalBytes = 0;    ///< bytes in the checkpoint
     std::uint64_t originalElements = 0; ///< elements in the checkpoint

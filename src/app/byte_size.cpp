@@ -15,8 +15,8 @@ std::uint64_t parseByteSize(std::string_view text, std::string_view flag) {
                           "' as a size (examples: 1000000, 512MiB, 4GiB)");
     };
     std::size_t end = 0;
-    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) != 0 ||
-                                 text[end] == '.'))
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.'))
         ++end;
     if (end == 0)
         throw bad();

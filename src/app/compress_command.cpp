@@ -1,8 +1,8 @@
 // `nzcompress compress`: flags (the CLI contract's compress table), MPI start-up, logging with
 // the rank in the pattern, then the pipeline. Errors are printed here by one rank only, so
 // this command returns its exit code instead of throwing to main.
-#include "commands.h"
 #include "byte_size.h"
+#include "commands.h"
 #include "compress_options.h"
 #include "compress_pipeline.h"
 #include "failure.h"
@@ -50,8 +50,8 @@ po::options_description describeFlags(CompressOptions& o, RawFlags& raw) {
         "a .npy file, a folder of .npy files, or a .npz (repeatable)")(
         "description", po::value(&o.description),
         "quant description JSON: W8A8S weights -> low, W16A16S -> high; without it every 2-D "
-        "int8 *.weight without 'norm' is compressed")(
-        "output", po::value(&o.output), "the HDF5 file all ranks write")(
+        "int8 *.weight without 'norm' is compressed")("output", po::value(&o.output),
+                                                      "the HDF5 file all ranks write")(
         "pseudo-sparse", po::bool_switch(&o.pseudoSparse),
         "zero elements at random before compression (do_pseudo_sparse)")(
         "sparse-ratio", po::value(&o.sparseRatio)->default_value(1.0),
@@ -73,13 +73,13 @@ po::options_description describeFlags(CompressOptions& o, RawFlags& raw) {
         "resume", po::bool_switch(&o.resume), "continue an interrupted run into the same OUT.h5")(
         "memory-budget", po::value(&raw.memoryBudget)->default_value("2GiB"),
         "per-rank bound on tensor data held at once (512MiB, 4GiB, ...)")(
-        "force", po::bool_switch(&o.force), "replace an existing OUT.h5 (once the new one is "
-                                            "complete)")(
-        "dry-run", po::bool_switch(&o.dryRun),
-        "validate the input and print what would be done, write nothing")(
+        "force", po::bool_switch(&o.force),
+        "replace an existing OUT.h5 (once the new one is "
+        "complete)")("dry-run", po::bool_switch(&o.dryRun),
+                     "validate the input and print what would be done, write nothing")(
         "log-level", po::value(&raw.logLevel)->default_value("info"),
-        "trace, debug, info, warn, error, off")(
-        "quiet", po::bool_switch(&raw.quiet), "only errors");
+        "trace, debug, info, warn, error, off")("quiet", po::bool_switch(&raw.quiet),
+                                                "only errors");
     return flags;
 }
 

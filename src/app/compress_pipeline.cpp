@@ -86,8 +86,7 @@ void checkOutputPaths(const CompressOptions& o, const std::string& partial) {
         if (fs::exists(o.output))
             throw UsageError("--resume: " + o.output + " is already complete (no " + partial +
                              " to resume)");
-        throw UsageError("--resume: no interrupted run to resume (" + partial +
-                         " does not exist)");
+        throw UsageError("--resume: no interrupted run to resume (" + partial + " does not exist)");
     }
     if (fs::exists(o.output) && !o.force)
         throw UsageError(o.output + " already exists; use --force to replace it (it is "
@@ -101,8 +100,11 @@ void warnAboutKernelShapes(const plan::Plan& plan, bool transpose) {
     for (const plan::TensorPlan& e : plan.tensors) {
         if (e.action != plan::Action::Compress)
             continue;
-        const layout::NdWeight nd{{}, e.tensor.shape[0], e.tensor.shape[1],
-                                  checkpoint::itemSize(e.tensor.dtype), transpose};
+        const layout::NdWeight nd{{},
+                                  e.tensor.shape[0],
+                                  e.tensor.shape[1],
+                                  checkpoint::itemSize(e.tensor.dtype),
+                                  transpose};
         if (const auto issue = layout::describeKernelShapeIssue(layout::byteShapeOf(nd))) {
             if (outside++ == 0)
                 first = e.tensor.name + ": " + *issue;

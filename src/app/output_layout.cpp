@@ -11,8 +11,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <unistd.h>
@@ -22,7 +22,9 @@ namespace {
 
 constexpr std::int64_t kFormatVersion = 1;
 
-std::string hex64(std::uint64_t value) { return fmt::format("{:016x}", value); }
+std::string hex64(std::uint64_t value) {
+    return fmt::format("{:016x}", value);
+}
 
 std::vector<std::int64_t> toInt64(const std::vector<std::uint64_t>& values) {
     return {values.begin(), values.end()};
@@ -94,16 +96,22 @@ std::vector<OutputMeta> deserializeMetas(std::span<const std::uint8_t> bytes) {
     return metas;
 }
 
-std::string weightPath(const std::string& name) { return "/weight/" + h5::escapeName(name); }
-std::string indexPath(const std::string& name) { return "/index/" + h5::escapeName(name); }
-std::string infoPath(const std::string& name) { return "/info/" + h5::escapeName(name); }
+std::string weightPath(const std::string& name) {
+    return "/weight/" + h5::escapeName(name);
+}
+std::string indexPath(const std::string& name) {
+    return "/index/" + h5::escapeName(name);
+}
+std::string infoPath(const std::string& name) {
+    return "/info/" + h5::escapeName(name);
+}
 std::string passthroughPath(const std::string& name) {
     return "/passthrough/" + h5::escapeName(name);
 }
 
 std::string markerPath(const plan::TensorPlan& entry) {
     return entry.action == plan::Action::Passthrough ? passthroughPath(entry.tensor.name)
-                                                      : weightPath(entry.tensor.name);
+                                                     : weightPath(entry.tensor.name);
 }
 
 void initializeOutput(h5::File& file, const std::string& config, const std::string& inputs) {
@@ -190,9 +198,9 @@ void writeRound(h5::File& file, const plan::Plan& plan, std::span<const OutputMe
         setTensorAttributes(file, path, tensor,
                             entry.action == plan::Action::Compress ? "compressed" : "disabled");
         file.setAttribute(path, "nz_shape", std::span<const std::int64_t>(meta.nzShape));
-        file.setAttribute(path, "compress_type",
-                          std::string_view(entry.type == codec::CompressType::High ? "high"
-                                                                                    : "low"));
+        file.setAttribute(
+            path, "compress_type",
+            std::string_view(entry.type == codec::CompressType::High ? "high" : "low"));
         file.setAttribute(path, "transposed", std::int64_t{settings.transpose ? 1 : 0});
         if (settings.pseudoSparse) {
             file.setAttribute(path, "sparse_ratio", settings.sparseRatio);
@@ -246,7 +254,7 @@ std::vector<report::TensorStats> finishOutput(const std::string& partial, const 
             s.storedBytes = entry.tensor.bytes;
         } else {
             s.kind = entry.action == plan::Action::Compress ? report::Kind::Compressed
-                                                             : report::Kind::Disabled;
+                                                            : report::Kind::Disabled;
             s.storedBytes = file.openDataset(weightPath(s.name)).shape().at(0) +
                             file.openDataset(indexPath(s.name)).shape().at(0);
         }
@@ -279,8 +287,8 @@ std::vector<report::TensorStats> finishOutput(const std::string& partial, const 
 
     syncPath(partial, false);
     if (std::rename(partial.c_str(), output.c_str()) != 0)
-        throw IoError(output, std::string("cannot rename ") + partial + ": " +
-                                  std::strerror(errno));
+        throw IoError(output,
+                      std::string("cannot rename ") + partial + ": " + std::strerror(errno));
     const std::filesystem::path folder = std::filesystem::path(output).parent_path();
     syncPath(folder.empty() ? "." : folder.string(), true);
     return stats;

@@ -9,9 +9,8 @@ namespace nzc::app {
 
 Progress::Progress(mpi::Comm comm, double seconds, std::uint64_t totalTensors,
                    std::uint64_t totalBytes)
-    : comm_(std::move(comm)), active_(seconds > 0), seconds_(seconds),
-      totalTensors_(totalTensors), totalBytes_(totalBytes),
-      begin_(std::chrono::steady_clock::now()), last_(begin_) {}
+    : comm_(std::move(comm)), active_(seconds > 0), seconds_(seconds), totalTensors_(totalTensors),
+      totalBytes_(totalBytes), begin_(std::chrono::steady_clock::now()), last_(begin_) {}
 
 void Progress::add(std::uint64_t tensors, std::uint64_t bytes) {
     mine_[0] += tensors;
@@ -63,8 +62,8 @@ void Progress::print() const {
     const double rate = static_cast<double>(sum_[1]) / seconds;
     std::string eta = "--";
     if (rate > 0 && sum_[1] <= totalBytes_) {
-        const auto left = static_cast<std::uint64_t>(
-            static_cast<double>(totalBytes_ - sum_[1]) / rate + 0.5);
+        const auto left =
+            static_cast<std::uint64_t>(static_cast<double>(totalBytes_ - sum_[1]) / rate + 0.5);
         eta = fmt::format("{:02}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
     }
     const double percent =
@@ -73,8 +72,7 @@ void Progress::print() const {
     std::fputs(fmt::format("progress: {}/{} tensors, {:.1f}/{:.1f} MiB ({:.1f}%), {:.1f} MB/s, "
                            "ETA {}\n",
                            sum_[0], totalTensors_, static_cast<double>(sum_[1]) / 1048576.0,
-                           static_cast<double>(totalBytes_) / 1048576.0, percent, rate / 1e6,
-                           eta)
+                           static_cast<double>(totalBytes_) / 1048576.0, percent, rate / 1e6, eta)
                    .c_str(),
                stdout);
     std::fflush(stdout);

@@ -21,7 +21,8 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
     // Test hook: the reliability tests make one tensor fail on whichever rank owns it.
     if (const char* failing = std::getenv("NZCOMPRESS_TEST_FAIL_TENSOR");
         failing != nullptr && tensor.name == failing)
-        throw InputError(tensor.file, tensor.name, "failure injected by NZCOMPRESS_TEST_FAIL_TENSOR");
+        throw InputError(tensor.file, tensor.name,
+                         "failure injected by NZCOMPRESS_TEST_FAIL_TENSOR");
     TensorOutput out;
     out.planIndex = planIndex;
     std::vector<std::uint8_t> raw(tensor.bytes);
@@ -68,8 +69,7 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
             throw InputError(tensor.file, tensor.name, error.what());
         }
     }
-    out.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     return out;
 }
 

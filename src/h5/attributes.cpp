@@ -24,25 +24,23 @@ void writeAttribute(hid_t file, const std::string& fileName, const std::string& 
         detail::fail(fileName, "cannot look up " + what);
     if (present > 0)
         checkStatus(H5Adelete(target.get(), name.c_str()), fileName, "cannot replace " + what);
-    Handle attribute(checkId(H5Acreate2(target.get(), name.c_str(), type, space, H5P_DEFAULT,
-                                        H5P_DEFAULT),
-                             fileName, "cannot create " + what),
-                     Handle::Kind::Attribute);
+    Handle attribute(
+        checkId(H5Acreate2(target.get(), name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                fileName, "cannot create " + what),
+        Handle::Kind::Attribute);
     checkStatus(H5Awrite(attribute.get(), type, data), fileName, "cannot write " + what);
     attribute.close(fileName);
 }
 
 Handle openAttribute(hid_t file, const std::string& fileName, const std::string& object,
                      const std::string& name) {
-    const hid_t id = H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT,
-                                     H5P_DEFAULT);
+    const hid_t id = H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
     checkId(id, fileName, "cannot open attribute '" + name + "' of '" + object + "'");
     return Handle(id, Handle::Kind::Attribute);
 }
 
 Handle scalarSpace(const std::string& fileName) {
-    return Handle(checkId(H5Screate(H5S_SCALAR), fileName, "H5Screate"),
-                  Handle::Kind::Dataspace);
+    return Handle(checkId(H5Screate(H5S_SCALAR), fileName, "H5Screate"), Handle::Kind::Dataspace);
 }
 
 } // namespace
@@ -75,8 +73,7 @@ void File::setAttribute(const std::string& object, const std::string& name,
     const hsize_t count = values.size();
     Handle space(checkId(H5Screate_simple(1, &count, nullptr), path_, "H5Screate_simple"),
                  Handle::Kind::Dataspace);
-    writeAttribute(handle_.get(), path_, object, name, H5T_STD_I64LE, space.get(),
-                   values.data());
+    writeAttribute(handle_.get(), path_, object, name, H5T_STD_I64LE, space.get(), values.data());
 }
 
 bool File::hasAttribute(const std::string& object, const std::string& name) const {

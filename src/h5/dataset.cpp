@@ -48,9 +48,9 @@ void Dataset::writeRows(std::span<const std::uint8_t> bytes, std::uint64_t first
         rowBytes *= dims[d];
     if (dims.empty()) {
         // A scalar: one "row".
-        checkStatus(H5Dwrite(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                             bytes.data()),
-                    file_, "cannot write '" + path_ + "'");
+        checkStatus(
+            H5Dwrite(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), file_,
+            "cannot write '" + path_ + "'");
         return;
     }
     if (rowBytes == 0 || bytes.size() % rowBytes != 0 ||
@@ -70,10 +70,10 @@ void Dataset::writeRows(std::span<const std::uint8_t> bytes, std::uint64_t first
         checkStatus(H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr,
                                         extent.data(), nullptr),
                     file_, "cannot select rows of '" + path_ + "'");
-        Handle memSpace(checkId(H5Screate_simple(static_cast<int>(extent.size()), extent.data(),
-                                                 nullptr),
-                                file_, "H5Screate_simple"),
-                        Handle::Kind::Dataspace);
+        Handle memSpace(
+            checkId(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr),
+                    file_, "H5Screate_simple"),
+            Handle::Kind::Dataspace);
         checkStatus(H5Dwrite(handle_.get(), type.get(), memSpace.get(), fileSpace.get(),
                              H5P_DEFAULT, bytes.data() + done * rowBytes),
                     file_, "cannot write '" + path_ + "'");
@@ -88,12 +88,13 @@ std::vector<std::uint8_t> Dataset::readAll() const {
         bytes *= d;
     std::vector<std::uint8_t> data(bytes);
     if (bytes > 0)
-        checkStatus(H5Dread(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                            data.data()),
+        checkStatus(H5Dread(handle_.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
                     file_, "cannot read '" + path_ + "'");
     return data;
 }
 
-void Dataset::close() { handle_.close(file_); }
+void Dataset::close() {
+    handle_.close(file_);
+}
 
 } // namespace nzc::h5

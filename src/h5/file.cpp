@@ -17,8 +17,7 @@ using detail::checkId;
 using detail::checkStatus;
 
 Handle parallelAccess(const mpi::Comm& comm, const std::string& path) {
-    Handle fapl(checkId(H5Pcreate(H5P_FILE_ACCESS), path, "H5Pcreate"),
-                Handle::Kind::PropertyList);
+    Handle fapl(checkId(H5Pcreate(H5P_FILE_ACCESS), path, "H5Pcreate"), Handle::Kind::PropertyList);
     checkStatus(H5Pset_fapl_mpio(fapl.get(), MPI_Comm_f2c(comm.fortranHandle()), MPI_INFO_NULL),
                 path, "cannot select the MPI-IO driver");
     // Metadata read by one rank and broadcast, written by one rank: thousands of datasets
@@ -35,7 +34,7 @@ Handle parallelAccess(const mpi::Comm& comm, const std::string& path) {
 // Every prefix of an absolute path ("/a", "/a/b", ...), for H5Lexists which needs parents.
 std::vector<std::string> prefixes(const std::string& path) {
     std::vector<std::string> parts;
-    for (std::size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+    for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
         parts.push_back(path.substr(0, slash));
         if (slash == std::string::npos)
             break;
@@ -56,8 +55,8 @@ File::File(Handle handle, std::string path, bool parallel)
 File File::createParallel(const std::string& path, const mpi::Comm& comm, bool overwrite) {
     detail::silenceHdf5();
     Handle fapl = parallelAccess(comm, path);
-    const hid_t id = H5Fcreate(path.c_str(), overwrite ? H5F_ACC_TRUNC : H5F_ACC_EXCL,
-                               H5P_DEFAULT, fapl.get());
+    const hid_t id =
+        H5Fcreate(path.c_str(), overwrite ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
     checkId(id, path, "cannot create the HDF5 file");
     return File(Handle(id, Handle::Kind::File), path, true);
 }
@@ -85,10 +84,10 @@ bool File::isHdf5(const std::string& path) {
 }
 
 void File::createGroup(const std::string& group) {
-    Handle id(checkId(H5Gcreate2(handle_.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT,
-                                 H5P_DEFAULT),
-                      path_, "cannot create group '" + group + "'"),
-              Handle::Kind::Group);
+    Handle id(
+        checkId(H5Gcreate2(handle_.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                path_, "cannot create group '" + group + "'"),
+        Handle::Kind::Group);
     id.close(path_);
 }
 
@@ -139,8 +138,8 @@ Dataset File::createDataset(const std::string& path, std::string_view dtype,
     checkStatus(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), path_, "H5Pset_layout");
     checkStatus(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), path_, "H5Pset_fill_time");
     checkStatus(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), path_, "H5Pset_alloc_time");
-    const hid_t id = H5Dcreate2(handle_.get(), path.c_str(), type.get(), space.get(),
-                                H5P_DEFAULT, dcpl.get(), H5P_DEFAULT);
+    const hid_t id = H5Dcreate2(handle_.get(), path.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                dcpl.get(), H5P_DEFAULT);
     checkId(id, path_, "cannot create dataset '" + path + "'");
     return Dataset(Handle(id, Handle::Kind::Dataset), path_, path);
 }
@@ -155,6 +154,8 @@ void File::flush() {
     checkStatus(H5Fflush(handle_.get(), H5F_SCOPE_GLOBAL), path_, "cannot flush");
 }
 
-void File::close() { handle_.close(path_); }
+void File::close() {
+    handle_.close(path_);
+}
 
 } // namespace nzc::h5

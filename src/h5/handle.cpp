@@ -41,8 +41,7 @@ Handle::~Handle() {
     }
 }
 
-Handle::Handle(Handle&& other) noexcept
-    : id_(std::exchange(other.id_, -1)), kind_(other.kind_) {}
+Handle::Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), kind_(other.kind_) {}
 
 Handle& Handle::operator=(Handle&& other) noexcept {
     if (this != &other) {

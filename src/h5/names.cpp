@@ -37,8 +37,7 @@ std::string unescapeName(std::string_view link) {
         else if (code == "2E" && link == "%2E")
             name += '.';
         else
-            throw std::invalid_argument("bad escape in HDF5 link name '" + std::string(link) +
-                                        "'");
+            throw std::invalid_argument("bad escape in HDF5 link name '" + std::string(link) + "'");
         i += 2;
     }
     return name;

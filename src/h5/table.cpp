@@ -18,7 +18,7 @@ void File::writeTable(const std::string& path, const std::vector<TableColumn>& c
     std::size_t rowBytes = 0;
     std::vector<std::size_t> offsets;
     for (const TableColumn& column : columns) {
-        const std::size_t count = column.kind == TableColumn::Kind::String ? column.strings.size()
+        const std::size_t count = column.kind == TableColumn::Kind::String  ? column.strings.size()
                                   : column.kind == TableColumn::Kind::Int64 ? column.ints.size()
                                                                             : column.doubles.size();
         if (&column != &columns.front() && count != rows)
@@ -30,11 +30,11 @@ void File::writeTable(const std::string& path, const std::vector<TableColumn>& c
     Handle stringType(checkId(H5Tcopy(H5T_C_S1), path_, "H5Tcopy"), Handle::Kind::Datatype);
     checkStatus(H5Tset_size(stringType.get(), H5T_VARIABLE), path_, "H5Tset_size");
     checkStatus(H5Tset_cset(stringType.get(), H5T_CSET_UTF8), path_, "H5Tset_cset");
-    Handle rowType(checkId(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(rowBytes, 1)), path_,
-                           "H5Tcreate"),
-                   Handle::Kind::Datatype);
+    Handle rowType(
+        checkId(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(rowBytes, 1)), path_, "H5Tcreate"),
+        Handle::Kind::Datatype);
     for (std::size_t c = 0; c < columns.size(); ++c) {
-        const hid_t type = columns[c].kind == TableColumn::Kind::String ? stringType.get()
+        const hid_t type = columns[c].kind == TableColumn::Kind::String  ? stringType.get()
                            : columns[c].kind == TableColumn::Kind::Int64 ? H5T_NATIVE_INT64
                                                                          : H5T_NATIVE_DOUBLE;
         checkStatus(H5Tinsert(rowType.get(), columns[c].name.c_str(), offsets[c], type), path_,
@@ -64,9 +64,9 @@ void File::writeTable(const std::string& path, const std::vector<TableColumn>& c
                            path_, "cannot create table '" + path + "'"),
                    Handle::Kind::Dataset);
     if (rows > 0)
-        checkStatus(H5Dwrite(dataset.get(), rowType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                             buffer.data()),
-                    path_, "cannot write table '" + path + "'");
+        checkStatus(
+            H5Dwrite(dataset.get(), rowType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+            path_, "cannot write table '" + path + "'");
     dataset.close(path_);
 }
 

@@ -15,13 +15,14 @@ Handle makeFloat16(std::size_t exponentBits, std::size_t mantissaBits, std::size
     const std::size_t signPos = exponentBits + mantissaBits;
     // Shrinking the precision first lets H5Tset_size accept 2 bytes.
     if (H5Tset_fields(id, signPos, mantissaBits, exponentBits, 0, mantissaBits) < 0 ||
-        H5Tset_precision(id, 16) < 0 || H5Tset_size(id, 2) < 0 ||
-        H5Tset_ebias(id, bias) < 0)
+        H5Tset_precision(id, 16) < 0 || H5Tset_size(id, 2) < 0 || H5Tset_ebias(id, bias) < 0)
         fail("", "cannot build a 16-bit float type");
     return type;
 }
 
-Handle copyOf(hid_t predefined) { return Handle(H5Tcopy(predefined), Handle::Kind::Datatype); }
+Handle copyOf(hid_t predefined) {
+    return Handle(H5Tcopy(predefined), Handle::Kind::Datatype);
+}
 
 } // namespace
 

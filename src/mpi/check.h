@@ -20,6 +20,8 @@ inline void checkMpi(int code, const char* call) {
                                     : "error code " + std::to_string(code));
 }
 
-inline MPI_Comm toComm(int handle) { return MPI_Comm_f2c(handle); }
+inline MPI_Comm toComm(int handle) {
+    return MPI_Comm_f2c(handle);
+}
 
 } // namespace nzc::mpi::detail

@@ -98,9 +98,9 @@ void Comm::broadcast(std::vector<std::uint8_t>& bytes, int root) const {
     constexpr std::size_t kPiece = std::size_t{1} << 30;
     for (std::size_t done = 0; done < bytes.size(); done += kPiece) {
         const std::size_t piece = std::min(kPiece, bytes.size() - done);
-        detail::checkMpi(MPI_Bcast(bytes.data() + done, static_cast<int>(piece), MPI_BYTE, root,
-                                   comm),
-                         "MPI_Bcast");
+        detail::checkMpi(
+            MPI_Bcast(bytes.data() + done, static_cast<int>(piece), MPI_BYTE, root, comm),
+            "MPI_Bcast");
     }
 }
 
@@ -129,8 +129,7 @@ std::vector<int> Comm::allgather(int value) const {
     return all;
 }
 
-std::vector<std::vector<std::uint8_t>>
-Comm::allgatherv(std::span<const std::uint8_t> mine) const {
+std::vector<std::vector<std::uint8_t>> Comm::allgatherv(std::span<const std::uint8_t> mine) const {
     const int count = toCount(mine.size(), "MPI_Allgatherv");
     const std::vector<int> counts = allgather(count);
     const std::vector<int> displs = displacements(counts, "MPI_Allgatherv");
@@ -167,9 +166,9 @@ std::vector<std::vector<std::uint8_t>> Comm::gatherv(std::span<const std::uint8_
 std::uint64_t Comm::exscanSum(std::uint64_t value) const {
     unsigned long long mine = value;
     unsigned long long before = 0;
-    detail::checkMpi(MPI_Exscan(&mine, &before, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM,
-                                detail::toComm(handle_)),
-                     "MPI_Exscan");
+    detail::checkMpi(
+        MPI_Exscan(&mine, &before, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, detail::toComm(handle_)),
+        "MPI_Exscan");
     // MPI leaves rank 0's result undefined.
     return rank_ == 0 ? 0 : before;
 }
@@ -177,35 +176,33 @@ std::uint64_t Comm::exscanSum(std::uint64_t value) const {
 std::uint64_t Comm::allreduceSum(std::uint64_t value) const {
     unsigned long long mine = value;
     unsigned long long sum = 0;
-    detail::checkMpi(MPI_Allreduce(&mine, &sum, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM,
-                                   detail::toComm(handle_)),
-                     "MPI_Allreduce");
+    detail::checkMpi(
+        MPI_Allreduce(&mine, &sum, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, detail::toComm(handle_)),
+        "MPI_Allreduce");
     return sum;
 }
 
 int Comm::allreduceMax(int value) const {
     int result = 0;
-    detail::checkMpi(
-        MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, detail::toComm(handle_)),
-        "MPI_Allreduce");
+    detail::checkMpi(MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, detail::toComm(handle_)),
+                     "MPI_Allreduce");
     return result;
 }
 
 std::uint64_t Comm::allreduceMax(std::uint64_t value) const {
     unsigned long long mine = value;
     unsigned long long result = 0;
-    detail::checkMpi(MPI_Allreduce(&mine, &result, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX,
-                                   detail::toComm(handle_)),
-                     "MPI_Allreduce");
+    detail::checkMpi(
+        MPI_Allreduce(&mine, &result, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, detail::toComm(handle_)),
+        "MPI_Allreduce");
     return result;
 }
 
 bool Comm::allTrue(bool value) const {
     int mine = value ? 1 : 0;
     int all = 0;
-    detail::checkMpi(
-        MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, detail::toComm(handle_)),
-        "MPI_Allreduce");
+    detail::checkMpi(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, detail::toComm(handle_)),
+                     "MPI_Allreduce");
     return all != 0;
 }
 
@@ -221,11 +218,10 @@ Request Comm::iallreduceSum(std::span<const std::uint64_t> values,
         throw MpiError("MPI_Iallreduce", "input and result sizes differ");
     static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
     MPI_Request request = MPI_REQUEST_NULL;
-    detail::checkMpi(MPI_Iallreduce(values.data(), result.data(),
-                                    toCount(values.size(), "MPI_Iallreduce"),
-                                    MPI_UNSIGNED_LONG_LONG, MPI_SUM, detail::toComm(handle_),
-                                    &request),
-                     "MPI_Iallreduce");
+    detail::checkMpi(
+        MPI_Iallreduce(values.data(), result.data(), toCount(values.size(), "MPI_Iallreduce"),
+                       MPI_UNSIGNED_LONG_LONG, MPI_SUM, detail::toComm(handle_), &request),
+        "MPI_Iallreduce");
     return Request(MPI_Request_c2f(request));
 }
 

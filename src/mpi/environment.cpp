@@ -5,9 +5,13 @@
 
 namespace nzc::mpi {
 
-Environment::Environment() { initialize(nullptr, nullptr); }
+Environment::Environment() {
+    initialize(nullptr, nullptr);
+}
 
-Environment::Environment(int* argc, char*** argv) { initialize(argc, argv); }
+Environment::Environment(int* argc, char*** argv) {
+    initialize(argc, argv);
+}
 
 void Environment::initialize(int* argc, char*** argv) {
     if (isInitialized()) {

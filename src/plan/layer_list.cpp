@@ -36,8 +36,8 @@ std::vector<std::string> splitLayerList(std::string_view text) {
 std::vector<std::string> readLayerFile(const std::string& path) {
     std::ifstream in(path);
     if (!in)
-        throw IoError(path, std::string("cannot read --disable-layers-file: ") +
-                                std::strerror(errno));
+        throw IoError(path,
+                      std::string("cannot read --disable-layers-file: ") + std::strerror(errno));
     std::vector<std::string> names;
     std::string line;
     while (std::getline(in, line)) {

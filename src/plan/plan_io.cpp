@@ -15,8 +15,8 @@ std::vector<std::uint8_t> serialize(const Plan& plan) {
                         t.offset, t.bytes, static_cast<int>(e.action), static_cast<int>(e.type),
                         e.reason, e.workBytes, e.rank, e.round, t.member});
     }
-    return nlohmann::json::to_cbor({{"ranks", plan.ranks}, {"rounds", plan.rounds},
-                                    {"tensors", rows}});
+    return nlohmann::json::to_cbor(
+        {{"ranks", plan.ranks}, {"rounds", plan.rounds}, {"tensors", rows}});
 }
 
 Plan deserialize(std::span<const std::uint8_t> bytes) {
@@ -40,8 +40,8 @@ Plan deserialize(std::span<const std::uint8_t> bytes) {
             if (action < 0 || action > static_cast<int>(Action::Passthrough))
                 throw std::invalid_argument("bad action");
             e.action = static_cast<Action>(action);
-            e.type = row.at(7).get<int>() == 1 ? codec::CompressType::High
-                                                : codec::CompressType::Low;
+            e.type =
+                row.at(7).get<int>() == 1 ? codec::CompressType::High : codec::CompressType::Low;
             e.reason = row.at(8).get<std::string>();
             e.workBytes = row.at(9).get<std::uint64_t>();
             e.rank = row.at(10).get<int>();

@@ -29,16 +29,16 @@ std::string renderPlan(const Plan& plan) {
     std::size_t nameWidth = 4;
     for (const TensorPlan& e : plan.tensors)
         nameWidth = std::max(nameWidth, e.tensor.name.size());
-    std::string text = fmt::format("{:<{}}  {:<7} {:<16} {:<24} {:>4} {:>5} {:>14}  {}\n", "name",
-                                   nameWidth, "dtype", "shape", "action", "rank", "round",
-                                   "bytes", "why");
+    std::string text =
+        fmt::format("{:<{}}  {:<7} {:<16} {:<24} {:>4} {:>5} {:>14}  {}\n", "name", nameWidth,
+                    "dtype", "shape", "action", "rank", "round", "bytes", "why");
     std::uint64_t counts[3] = {0, 0, 0};
     std::uint64_t bytes = 0;
     for (const TensorPlan& e : plan.tensors) {
-        text += fmt::format("{:<{}}  {:<7} {:<16} {:<24} {:>4} {:>5} {:>14}  {}\n", e.tensor.name,
-                            nameWidth, checkpoint::dtypeName(e.tensor.dtype),
-                            shapeText(e.tensor.shape), actionText(e), e.rank, e.round,
-                            e.tensor.bytes, e.reason);
+        text +=
+            fmt::format("{:<{}}  {:<7} {:<16} {:<24} {:>4} {:>5} {:>14}  {}\n", e.tensor.name,
+                        nameWidth, checkpoint::dtypeName(e.tensor.dtype), shapeText(e.tensor.shape),
+                        actionText(e), e.rank, e.round, e.tensor.bytes, e.reason);
         ++counts[static_cast<int>(e.action)];
         bytes += e.tensor.bytes;
     }

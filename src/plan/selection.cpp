@@ -35,8 +35,10 @@ Selection select(const TensorInfo& tensor, const Options& options) {
         if (type == "W16A16S")
             return {Action::Compress, codec::CompressType::High, "W16A16S in the description",
                     type};
-        return {Action::Passthrough, {},
-                type.empty() ? "not in the description" : "description type " + type, type};
+        return {Action::Passthrough,
+                {},
+                type.empty() ? "not in the description" : "description type " + type,
+                type};
     }
     if (tensor.dtype == DType::I8 && tensor.shape.size() == 2 && isWeightName(tensor.name))
         return {Action::Compress, codec::CompressType::Low, "2-D int8 weight", ""};
@@ -96,8 +98,7 @@ CompressChoice parseCompressChoice(std::string_view text) {
         return CompressChoice::Low;
     if (text == "high")
         return CompressChoice::High;
-    throw UsageError("--compress-type must be auto, low or high, got '" + std::string(text) +
-                     "'");
+    throw UsageError("--compress-type must be auto, low or high, got '" + std::string(text) + "'");
 }
 
 Plan makePlan(const std::vector<TensorInfo>& tensors, const Options& options, int ranks) {
@@ -119,7 +120,7 @@ Plan makePlan(const std::vector<TensorInfo>& tensors, const Options& options, in
             validateSelected(tensor, selection);
             entry.type = options.compressType == CompressChoice::Low    ? codec::CompressType::Low
                          : options.compressType == CompressChoice::High ? codec::CompressType::High
-                                                                         : selection.autoType;
+                                                                        : selection.autoType;
         }
         plan.tensors.push_back(std::move(entry));
     }

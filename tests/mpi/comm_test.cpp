@@ -49,9 +49,9 @@ TEST(Comm, AllgathervOfRecordsOfDifferentSizes) {
     const auto all = world.allgatherv(mine);
     ASSERT_EQ(all.size(), static_cast<std::size_t>(world.size()));
     for (int r = 0; r < world.size(); ++r)
-        EXPECT_EQ(all[static_cast<std::size_t>(r)],
-                  std::vector<std::uint8_t>(static_cast<std::size_t>(r),
-                                            static_cast<std::uint8_t>(r)));
+        EXPECT_EQ(
+            all[static_cast<std::size_t>(r)],
+            std::vector<std::uint8_t>(static_cast<std::size_t>(r), static_cast<std::uint8_t>(r)));
 }
 
 TEST(Comm, GathervOnlyRootReceives) {
@@ -71,8 +71,8 @@ TEST(Comm, ExscanGivesOffsets) {
     const Comm world = Comm::world();
     const std::uint64_t mine = static_cast<std::uint64_t>(world.rank()) + 1;
     // Sum of 1..rank.
-    const std::uint64_t expected =
-        static_cast<std::uint64_t>(world.rank()) * (static_cast<std::uint64_t>(world.rank()) + 1) / 2;
+    const std::uint64_t expected = static_cast<std::uint64_t>(world.rank()) *
+                                   (static_cast<std::uint64_t>(world.rank()) + 1) / 2;
     EXPECT_EQ(world.exscanSum(mine), expected);
 }
 

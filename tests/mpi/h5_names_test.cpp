@@ -11,8 +11,7 @@ using nzc::h5::escapeName;
 using nzc::h5::unescapeName;
 
 TEST(H5Names, PlainNamesAreKept) {
-    EXPECT_EQ(escapeName("model.layers.0.mlp.up_proj.weight"),
-              "model.layers.0.mlp.up_proj.weight");
+    EXPECT_EQ(escapeName("model.layers.0.mlp.up_proj.weight"), "model.layers.0.mlp.up_proj.weight");
 }
 
 TEST(H5Names, SlashPercentAndDotAreEscaped) {

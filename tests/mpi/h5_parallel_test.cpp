@@ -19,10 +19,10 @@ using nzc::mpi::Comm;
 class SharedFile {
 public:
     SharedFile() : world_(Comm::world()) {
-        const std::string mine = (std::filesystem::temp_directory_path() /
-                                  ("nzc_h5_test_" + std::to_string(::getpid()) + "_" +
-                                   std::to_string(counter_++) + ".h5"))
-                                     .string();
+        const std::string mine =
+            (std::filesystem::temp_directory_path() / ("nzc_h5_test_" + std::to_string(::getpid()) +
+                                                       "_" + std::to_string(counter_++) + ".h5"))
+                .string();
         path_ = world_.broadcast(mine);
     }
     ~SharedFile() {
@@ -73,8 +73,7 @@ TEST(H5Parallel, EachRankWritesItsOwnDataset) {
             const auto dataset = file.openDataset("/weight/r" + std::to_string(r));
             EXPECT_EQ(dataset.shape(),
                       (std::vector<std::uint64_t>{static_cast<std::uint64_t>(r + 1) * 1000}));
-            EXPECT_EQ(dataset.readAll(),
-                      patternOf(r, static_cast<std::size_t>(r + 1) * 1000));
+            EXPECT_EQ(dataset.readAll(), patternOf(r, static_cast<std::size_t>(r + 1) * 1000));
         }
     }
 }
@@ -87,7 +86,8 @@ TEST(H5Parallel, RowsOfAMatrixFromDifferentRanks) {
         File file = File::createParallel(shared.path(), world, true);
         auto dataset = file.createDataset("/m", "F16", {ranks * 2, 3});
         // Rank r writes rows 2r and 2r+1: 2 rows x 3 elements x 2 bytes.
-        dataset.writeRows(patternOf(world.rank(), 12), static_cast<std::uint64_t>(world.rank()) * 2);
+        dataset.writeRows(patternOf(world.rank(), 12),
+                          static_cast<std::uint64_t>(world.rank()) * 2);
         EXPECT_THROW(dataset.writeRows(patternOf(0, 5)), nzc::IoError); // not whole rows
         dataset.close();
         file.close();
@@ -100,8 +100,9 @@ TEST(H5Parallel, RowsOfAMatrixFromDifferentRanks) {
         const auto bytes = dataset.readAll();
         ASSERT_EQ(bytes.size(), ranks * 12);
         for (int r = 0; r < world.size(); ++r)
-            EXPECT_EQ(std::vector<std::uint8_t>(bytes.begin() + r * 12, bytes.begin() + r * 12 + 12),
-                      patternOf(r, 12));
+            EXPECT_EQ(
+                std::vector<std::uint8_t>(bytes.begin() + r * 12, bytes.begin() + r * 12 + 12),
+                patternOf(r, 12));
     }
 }
 

@@ -26,7 +26,9 @@ void problem(const std::string& text) {
     ++problems;
 }
 
-std::string hex64(std::uint64_t value) { return fmt::format("{:016x}", value); }
+std::string hex64(std::uint64_t value) {
+    return fmt::format("{:016x}", value);
+}
 
 void checkWeight(const h5::File& file, const std::string& link,
                  const checkpoint::Checkpoint* source) {
@@ -105,8 +107,8 @@ int main(int argc, char** argv) {
             problem("root attribute complete is not 1");
         std::optional<checkpoint::Checkpoint> source;
         if (argc > 2)
-            source.emplace(checkpoint::Checkpoint::open(
-                std::vector<std::string>(argv + 2, argv + argc)));
+            source.emplace(
+                checkpoint::Checkpoint::open(std::vector<std::string>(argv + 2, argv + argc)));
         std::size_t weights = 0;
         std::size_t copies = 0;
         for (const std::string& link : file.list("/weight")) {
@@ -119,11 +121,11 @@ int main(int argc, char** argv) {
                 ++copies;
             }
             if (weights + copies != source->tensors().size())
-                problem(fmt::format("{} tensors in the output, {} in the source",
-                                    weights + copies, source->tensors().size()));
+                problem(fmt::format("{} tensors in the output, {} in the source", weights + copies,
+                                    source->tensors().size()));
         }
-        std::printf("check_output: %zu weights, %zu passthrough checked, %d problem(s)\n",
-                    weights, copies, problems);
+        std::printf("check_output: %zu weights, %zu passthrough checked, %d problem(s)\n", weights,
+                    copies, problems);
     } catch (const std::exception& error) {
         problem(error.what());
     }
