@@ -6,6 +6,7 @@
 #include "compress_options.h"
 #include "compress_pipeline.h"
 #include "failure.h"
+#include "stop_signals.h"
 
 #include <nzcompress/errors.h>
 #include <nzcompress/mpi.h>
@@ -156,6 +157,7 @@ int runCompressCommand(const Args& args) {
         return static_cast<int>(error.code());
     }
     setUpLogging(raw, world.rank());
+    installStopSignals();
     return runCompressPipeline(options, world);
 }
 

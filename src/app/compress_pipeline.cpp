@@ -5,6 +5,7 @@
 #include "failure.h"
 #include "output_layout.h"
 #include "progress.h"
+#include "stop_signals.h"
 #include "tensor_job.h"
 
 #include <nzcompress/checkpoint.h>
@@ -116,6 +117,15 @@ void warnAboutKernelShapes(const plan::Plan& plan, bool transpose) {
                      outside, first);
 }
 
+// A stop signal becomes an InterruptedError at a tensor boundary, so the round is agreed on
+// like any failure and the finished rounds stay in the partial file.
+void throwIfStopped(const std::string& partial) {
+    if (const int signal = stopSignal())
+        throw InterruptedError(std::string("stopped by ") + signalName(signal) +
+                               "; the finished tensors are kept in " + partial +
+                               ": run the same command with --resume to finish");
+}
+
 } // namespace
 
 int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
@@ -173,6 +183,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
                              partial);
             file.emplace(h5::File::createParallel(partial, world, true));
             initializeOutput(*file, config, inputs);
+            file->flush(); // a run killed from now on leaves a partial file --resume accepts
         }
     } catch (...) {
         failure.capture();
@@ -200,10 +211,12 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         std::vector<TensorOutput> outputs;
         std::vector<OutputMeta> mine;
         try {
+            throwIfStopped(partial);
             for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
                 const plan::TensorPlan& e = plan.tensors[i];
                 if (done[i] || e.rank != world.rank() || e.round != round)
                     continue;
+                throwIfStopped(partial); // a tensor boundary
                 outputs.push_back(runTensorJob(plan, i, reader, settings));
                 mine.push_back(metaOf(outputs.back(), world.rank()));
                 progress.tick();
@@ -235,9 +248,11 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             return code;
         }
         try {
-            // The markers go in only after the data reached the file system.
+            // The markers go in only after the data reached the file system, and are
+            // flushed themselves so that a killed job keeps this round.
             file->flush();
             markDone(*file, plan, metas);
+            file->flush();
         } catch (...) {
             failure.capture();
         }

@@ -127,7 +127,8 @@ void initializeOutput(h5::File& file, const std::string& config, const std::stri
 
 void checkResumable(const h5::File& file, const std::string& config, const std::string& inputs) {
     if (!file.hasAttribute("/", "format") || file.getStringAttribute("/", "format") != "nzcompress")
-        throw UsageError(file.path() + " is not an nzcompress output; start again without "
+        throw UsageError(file.path() + " holds no record of an nzcompress run (it was stopped "
+                                       "before anything was saved): start again without "
                                        "--resume");
     const auto compare = [&](const char* attribute, const std::string& now) {
         const nlohmann::json was = nlohmann::json::parse(file.getStringAttribute("/", attribute));

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace nzc::app {
 
@@ -23,6 +24,9 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
         failing != nullptr && tensor.name == failing)
         throw InputError(tensor.file, tensor.name,
                          "failure injected by NZCOMPRESS_TEST_FAIL_TENSOR");
+    // Test hook: the signal tests slow every tensor down to interrupt a run mid-way.
+    if (const char* delay = std::getenv("NZCOMPRESS_TEST_TENSOR_DELAY_MS"))
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
     TensorOutput out;
     out.planIndex = planIndex;
     std::vector<std::uint8_t> raw(tensor.bytes);
