@@ -27,6 +27,14 @@ constexpr Command kCommands[] = {
      nzc::app::runCodecCommand},
     {"compress", "compress a checkpoint's weights into one HDF5 file (under mpirun or alone)",
      nzc::app::runCompressCommand},
+    {"verify", "check an output file: every weight decodes to its checksum (and the source)",
+     nzc::app::runVerifyCommand},
+    {"decompress", "restore the original tensors of an output file into a safetensors file",
+     nzc::app::runDecompressCommand},
+    {"inspect", "show an output file's attributes and a table of its tensors",
+     nzc::app::runInspectCommand},
+    {"export", "write msModelSlim's W8A8SC files (safetensors) or raw .dat dumps",
+     nzc::app::runExportCommand},
 };
 
 void printUsage(std::ostream& out) {
