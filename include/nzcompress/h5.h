@@ -56,6 +56,8 @@ public:
     bool valid() const noexcept { return id_ >= 0; }
     /// Closes now; throws IoError (naming `file`) if HDF5 fails to close.
     void close(const std::string& file);
+    /// Forgets the id without closing it (HDF5 closes it when the library shuts down).
+    void release() noexcept { id_ = -1; }
 
 private:
     Id id_ = -1;
@@ -159,6 +161,10 @@ public:
     void flush();
     /// Closes the file, reporting errors (the destructor cannot). Collective on a parallel file.
     void close();
+    /// After a failed write (a full disk): leaves the file to HDF5's own shutdown instead of
+    /// closing it here. A failed H5Fclose leaves a half-closed file that crashes HDF5 at
+    /// MPI_Finalize; an untouched one is only reported there. Collective on a parallel file.
+    void abandon() noexcept;
 
 private:
     File(Handle handle, std::string path, bool parallel);

@@ -20,9 +20,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <unistd.h>
 
 namespace nzc::app {
 namespace {
@@ -126,6 +129,37 @@ void throwIfStopped(const std::string& partial) {
                                ": run the same command with --resume to finish");
 }
 
+// Ends the run after an agreed failure while the partial file is open: completes any progress
+// report in flight, then closes the file on every rank. After an I/O failure (typically a
+// full disk) HDF5 cannot flush its metadata, and a file it failed to close crashes HDF5's
+// own shutdown in MPI_Finalize; so the partial file (useless then) is first truncated to free
+// the space, closed, and removed. *Collective*.
+int stopWith(int code, std::optional<h5::File>& file, Progress* progress, const mpi::Comm& world) {
+    if (progress != nullptr)
+        progress->finish();
+    if (!file)
+        return code;
+    const std::string path = file->path();
+    const bool ioFailure = code == static_cast<int>(ExitCode::Io);
+    if (ioFailure) {
+        world.barrier(); // every rank is done writing
+        if (world.isRoot() && ::truncate(path.c_str(), 0) != 0)
+            spdlog::warn("{}: cannot truncate: {}", path, std::strerror(errno));
+        world.barrier();
+    }
+    try {
+        file->close();
+    } catch (const Error& error) {
+        spdlog::warn("{}", error.what());
+        file->abandon();
+    }
+    if (ioFailure && world.isRoot()) {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+    return code;
+}
+
 } // namespace
 
 int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
@@ -189,7 +223,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         failure.capture();
     }
     if (const int code = agreeOnFailure(world, failure))
-        return code;
+        return stopWith(code, file, nullptr, world);
     const auto resumed = static_cast<std::size_t>(std::count(done.begin(), done.end(), true));
     if (world.isRoot() && o.resume)
         spdlog::info("resuming: {} of {} tensors already done", resumed, plan.tensors.size());
@@ -224,10 +258,8 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        if (const int code = agreeOnFailure(world, failure)) {
-            progress.finish(); // a report may be in flight: complete it on every rank
-            return code;
-        }
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, &progress, world);
 
         std::vector<OutputMeta> metas;
         for (const auto& record : world.allgatherv(serializeMetas(mine))) {
@@ -243,10 +275,8 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        if (const int code = agreeOnFailure(world, failure)) {
-            progress.finish(); // a report may be in flight: complete it on every rank
-            return code;
-        }
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, &progress, world);
         try {
             // The markers go in only after the data reached the file system, and are
             // flushed themselves so that a killed job keeps this round.
@@ -256,10 +286,8 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        if (const int code = agreeOnFailure(world, failure)) {
-            progress.finish(); // a report may be in flight: complete it on every rank
-            return code;
-        }
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, &progress, world);
         for (const TensorOutput& output : outputs) {
             const plan::TensorPlan& e = plan.tensors[output.planIndex];
             report::TensorStats s;
@@ -284,6 +312,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         file->close();
     } catch (...) {
         failure.capture();
+        file->abandon(); // see stopWith: a failed close must not be retried
     }
     if (const int code = agreeOnFailure(world, failure))
         return code;

@@ -4,6 +4,7 @@
 #include <nzcompress/h5.h>
 
 #include <algorithm>
+#include <sys/statvfs.h>
 
 namespace nzc::h5 {
 namespace {
@@ -13,6 +14,18 @@ using detail::checkStatus;
 
 // Bounded pieces: MPI-IO counts are int, and one huge request gains nothing.
 constexpr std::size_t kPieceBytes = std::size_t{256} << 20;
+
+// MPI-IO does not pass the operating system's reason up through HDF5; the usual one, a full
+// file system, can be recognised afterwards.
+std::string spaceHint(const std::string& file, std::size_t bytes) {
+    struct statvfs info {};
+    if (::statvfs(file.c_str(), &info) == 0 &&
+        static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize < bytes)
+        return " (no space left on the file system: " +
+               std::to_string(static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize) +
+               " bytes free)";
+    return {};
+}
 
 } // namespace
 
@@ -74,9 +87,10 @@ void Dataset::writeRows(std::span<const std::uint8_t> bytes, std::uint64_t first
             checkId(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr),
                     file_, "H5Screate_simple"),
             Handle::Kind::Dataspace);
-        checkStatus(H5Dwrite(handle_.get(), type.get(), memSpace.get(), fileSpace.get(),
-                             H5P_DEFAULT, bytes.data() + done * rowBytes),
-                    file_, "cannot write '" + path_ + "'");
+        if (H5Dwrite(handle_.get(), type.get(), memSpace.get(), fileSpace.get(), H5P_DEFAULT,
+                     bytes.data() + done * rowBytes) < 0)
+            detail::fail(file_,
+                         "cannot write '" + path_ + "'" + spaceHint(file_, count * rowBytes));
     }
 }
 

@@ -158,4 +158,8 @@ void File::close() {
     handle_.close(path_);
 }
 
+void File::abandon() noexcept {
+    handle_.release();
+}
+
 } // namespace nzc::h5
