@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace nzc::app {
@@ -67,15 +68,18 @@ std::string configJson(const CompressOptions& o, const plan::Plan& plan) {
     return config.dump();
 }
 
-// The inputs as given and the size of every file holding tensors.
+// The inputs as given, and the size and modification time of every file holding tensors, so
+// that --resume notices a checkpoint rewritten in between.
 std::string inputsJson(const CompressOptions& o, const plan::Plan& plan) {
-    std::map<std::string, std::uint64_t> files;
+    nlohmann::json files = nlohmann::json::object();
     for (const plan::TensorPlan& e : plan.tensors) {
-        if (files.count(e.tensor.file) == 0) {
-            std::error_code error;
-            const auto size = fs::file_size(e.tensor.file, error);
-            files[e.tensor.file] = error ? 0 : size;
-        }
+        if (files.contains(e.tensor.file))
+            continue;
+        struct stat info {};
+        if (::stat(e.tensor.file.c_str(), &info) != 0)
+            throw IoError(e.tensor.file, std::string("cannot stat: ") + std::strerror(errno));
+        files[e.tensor.file] = {{"bytes", static_cast<std::uint64_t>(info.st_size)},
+                                {"modified", static_cast<std::int64_t>(info.st_mtime)}};
     }
     return nlohmann::json{{"paths", o.inputs}, {"files", files}}.dump();
 }
