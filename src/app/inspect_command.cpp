@@ -42,6 +42,13 @@ report::TensorStats statsOf(const StoredTensor& t) {
     return s;
 }
 
+// Characters, not bytes, so that UTF-8 names keep the columns aligned.
+std::size_t displayWidth(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 std::string shapeText(const std::vector<std::uint64_t>& shape) {
     return fmt::format("[{}]", fmt::join(shape, ", "));
 }
@@ -134,14 +141,14 @@ void printText(const OutputReader& reader, std::ostream& out) {
     std::array<std::size_t, 8> widths{};
     for (const auto& row : rows) {
         for (std::size_t c = 0; c < row.size(); ++c)
-            widths[c] = std::max(widths[c], row[c].size());
+            widths[c] = std::max(widths[c], displayWidth(row[c]));
     }
     for (const auto& row : rows) {
         std::string line;
         for (std::size_t c = 0; c < row.size(); ++c) {
             // Text columns left-aligned, numbers right-aligned.
             const bool number = c >= 5;
-            const std::string pad(widths[c] - row[c].size(), ' ');
+            const std::string pad(widths[c] - displayWidth(row[c]), ' ');
             line += number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : "");
             if (c + 1 < row.size())
                 line += "  ";

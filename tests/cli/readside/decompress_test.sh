@@ -61,4 +61,40 @@ make_checkpoint "$WORK/w16" --format w16a16s --layers 1 --hidden 64 --intermedia
     fail "w16 compress"
 expect_code 0 "$NZCOMPRESS" decompress "$WORK/w16.h5" --output "$WORK/w16.safetensors"
 same_tensors "$WORK/w16.safetensors" "$WORK/w16"
+
+# Names HDF5 cannot hold as they are ('/', '%', ".", non-ASCII): restored under their own
+# names, verified against the source, and exported to escaped file names.
+"$PYTHON" - "$WORK/names.safetensors" <<'PY'
+import json, struct, sys
+import numpy as np
+rng = np.random.default_rng(5)
+tensors = {
+    "a/b%c.weight": rng.integers(-4, 4, (64, 96), dtype=np.int8),
+    "x/y.bias": np.arange(4, dtype=np.float32),
+    ".": np.zeros(3, dtype=np.int8),
+    "\u00e9.weight": rng.integers(-4, 4, (32, 32), dtype=np.int8),
+}
+header, data, offset = {}, b"", 0
+for name, value in tensors.items():
+    raw = value.tobytes()
+    header[name] = {"dtype": {"int8": "I8", "float32": "F32"}[value.dtype.name],
+                    "shape": list(value.shape), "data_offsets": [offset, offset + len(raw)]}
+    offset += len(raw)
+    data += raw
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(text)) + text + data)
+PY
+"$NZCOMPRESS" compress --input "$WORK/names.safetensors" --output "$WORK/names.h5" --quiet ||
+    fail "compress of escaped names"
+expect_code 0 "$NZCOMPRESS" verify "$WORK/names.h5" --input "$WORK/names.safetensors"
+expect_code 0 "$NZCOMPRESS" decompress "$WORK/names.h5" --output "$WORK/names_restored.safetensors"
+same_tensors "$WORK/names_restored.safetensors" "$WORK/names.safetensors"
+expect_code 0 "$NZCOMPRESS" decompress "$WORK/names.h5" --output "$WORK/one.safetensors" \
+    --tensor "a/b%c.weight"
+expect_code 0 "$NZCOMPRESS" export "$WORK/names.h5" --format dat --output "$WORK/names_dat"
+for file in a%2Fb%25c.weight.dat a%2Fb%25c.index.dat a%2Fb%25c.info.dat x%2Fy.bias.dat %2E.dat \
+    $'\xc3\xa9'.weight.dat; do
+    [[ -f "$WORK/names_dat/$file" ]] || fail "export dat: no $file ($(ls "$WORK/names_dat"))"
+done
 echo "PASS"
