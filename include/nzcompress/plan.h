@@ -68,11 +68,15 @@ struct Plan {
 Plan makePlan(const std::vector<checkpoint::TensorInfo>& tensors, const Options& options,
               int ranks);
 
-/// Assigns tensors to ranks: largest (by checkpoint bytes) first, each to the rank with the
-/// least bytes so far; ties broken by name, then by lower rank. Then cuts each rank's
+/// Assigns tensors to ranks: largest cost (costOf) first, each to the rank with the least cost
+/// so far; ties broken by name, then by lower rank. Then cuts each rank's
 /// tensors (in checkpoint order) into rounds whose workBytes stay within the budget (a
 /// tensor larger than the budget gets a round of its own). Sets rank, round and plan.rounds.
 void partitionTensors(Plan& plan, std::uint64_t memoryBudget);
+
+/// The work of a tensor for balancing: its checkpoint bytes, weighted by how much slower than
+/// a copy its action is (x8 compress, x2 disabled, x1 passthrough).
+std::uint64_t costOf(const TensorPlan& entry);
 
 /// Bytes held while processing a tensor with this action (input, Nz copy, output).
 std::uint64_t workBytesOf(const checkpoint::TensorInfo& tensor, Action action);

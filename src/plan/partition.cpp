@@ -27,23 +27,38 @@ std::uint64_t workBytesOf(const checkpoint::TensorInfo& tensor, Action action) {
     return tensor.bytes + 2 * nz + 136 * tiles;
 }
 
+std::uint64_t costOf(const TensorPlan& entry) {
+    // Measured on one core: compression (Nz layout, tiles, codec) runs at about a tenth of the
+    // speed of a plain copy, a disabled layer (Nz layout only) at about half.
+    switch (entry.action) {
+    case Action::Compress:
+        return entry.tensor.bytes * 8;
+    case Action::Disable:
+        return entry.tensor.bytes * 2;
+    case Action::Passthrough:
+        break;
+    }
+    return entry.tensor.bytes;
+}
+
 void partitionTensors(Plan& plan, std::uint64_t memoryBudget) {
     const std::size_t count = plan.tensors.size();
     std::vector<std::size_t> order(count);
     std::iota(order.begin(), order.end(), 0);
+    std::vector<std::uint64_t> cost(count);
+    for (std::size_t i = 0; i < count; ++i)
+        cost[i] = costOf(plan.tensors[i]);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto& ta = plan.tensors[a].tensor;
-        const auto& tb = plan.tensors[b].tensor;
-        if (ta.bytes != tb.bytes)
-            return ta.bytes > tb.bytes;
-        return ta.name < tb.name;
+        if (cost[a] != cost[b])
+            return cost[a] > cost[b];
+        return plan.tensors[a].tensor.name < plan.tensors[b].tensor.name;
     });
     std::vector<std::uint64_t> load(static_cast<std::size_t>(plan.ranks), 0);
     for (const std::size_t i : order) {
         // min_element returns the first minimum: ties go to the lowest rank.
         const auto least = std::min_element(load.begin(), load.end());
         plan.tensors[i].rank = static_cast<int>(least - load.begin());
-        *least += std::max<std::uint64_t>(plan.tensors[i].tensor.bytes, 1);
+        *least += std::max<std::uint64_t>(cost[i], 1);
     }
     // Rounds per rank, in checkpoint order (reads move forward through each file).
     std::vector<int> round(static_cast<std::size_t>(plan.ranks), 0);

@@ -22,11 +22,11 @@ expect_code 3 run_ranks 2 --input "$WORK/bad.safetensors" --output "$out"
 grep -q "bad.safetensors" "$WORK/stderr" || fail "bad file not named"
 [[ ! -e "$out" ]] || fail "bad input left OUT.h5"
 
-# A tensor failing on the rank that owns it (with 4 ranks and this budget: rank 3, rank 2 in
-# round 3, rank 0; see --dry-run): every rank stops with code 3, one message naming the
-# tensor, no OUT.h5.
+# A tensor failing on the rank that owns it (with 4 ranks and this budget, see --dry-run:
+# rank 1 in round 2, rank 2 in round 4, rank 0 in round 1, rank 3 in round 2): every rank
+# stops with code 3, one message naming the tensor, no OUT.h5.
 for tensor in model.layers.0.mlp.gate_proj.weight model.layers.1.self_attn.k_proj.weight \
-    model.layers.0.self_attn.k_proj.weight; do
+    model.layers.0.self_attn.k_proj.weight model.layers.0.self_attn.q_proj.weight; do
     expect_code 3 env NZCOMPRESS_TEST_FAIL_TENSOR="$tensor" \
         "$MPIEXEC" "$MPIEXEC_NUMPROC_FLAG" 4 -x NZCOMPRESS_TEST_FAIL_TENSOR "$NZCOMPRESS" compress \
         --input "$ckpt" --description "$desc" --output "$out" --memory-budget 16KiB

@@ -75,6 +75,19 @@ TEST(Partition, MoreRanksThanTensorsLeavesRanksIdle) {
     EXPECT_EQ(loads(plan), (std::vector<std::uint64_t>{6, 5, 0, 0}));
 }
 
+TEST(Partition, CompressionWeighsMoreThanACopy) {
+    Plan plan = planOfSizes({100, 100, 300}, 2, 1000); // all passthrough: 300 | 100 + 100
+    EXPECT_EQ(plan.tensors[2].rank, 0);
+    EXPECT_EQ(plan.tensors[0].rank, 1);
+    EXPECT_EQ(plan.tensors[1].rank, 1);
+    plan.tensors[0].action = Action::Compress; // 800: now the biggest piece of work
+    plan.tensors[1].action = Action::Compress;
+    partitionTensors(plan, 1000);
+    EXPECT_NE(plan.tensors[0].rank, plan.tensors[1].rank);
+    EXPECT_EQ(costOf(plan.tensors[0]), 800u);
+    EXPECT_EQ(costOf(plan.tensors[2]), 300u);
+}
+
 TEST(Rounds, BoundedByTheBudgetExceptSingleLargeTensors) {
     const Plan plan = planOfSizes({40, 40, 40, 500, 10}, 1, 100);
     // In checkpoint order: 40+40 | 40 | 500 (alone, over budget) | 10.
