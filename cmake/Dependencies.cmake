@@ -17,9 +17,11 @@ endif()
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
-find_package(libzip REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# libzip through pkg-config: Debian's libzip CMake config also imports the zipcmp, zipmerge and
+# ziptool programs and fails when those (separate packages) are not installed.
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 
 if(NZC_BUILD_TESTS)
     find_package(GTest REQUIRED)
