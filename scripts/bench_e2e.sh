@@ -10,7 +10,8 @@ size=${1:-1GiB}
 repeat=${2:-3}
 budget=${3:-256MiB}
 root=$(cd "$(dirname "$0")/.." && pwd)
-nzcompress=$root/build/src/app/nzcompress
+build=${NZC_BUILD_DIR:-$root/build}
+nzcompress=$build/src/app/nzcompress
 work=${NZC_BENCH_DIR:-/tmp/nzc-bench}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
@@ -23,10 +24,23 @@ fi
 inputs=$(du -sb "$ckpt" | cut -f1)
 echo "checkpoint: $ckpt ($inputs bytes), memory budget $budget"
 
-echo "== baseline: codec alone on a [11008, 4096] 50%-sparse weight (bench_layout)"
-"$root/build/bench/bench_layout" --benchmark_filter='CodecAlone|CompressWeightFromNd' \
-    --benchmark_repetitions="$repeat" --benchmark_report_aggregates_only=true 2>/dev/null |
-    grep -E "median" || true
+echo "== baseline: the codec alone on the same weights, data in memory (bench_checkpoint)"
+"$build/bench/bench_checkpoint" "$ckpt" "$repeat"
+weights=$(/usr/bin/python3 - "$ckpt" <<'PY'
+import json, struct, sys, pathlib
+total = 0
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.safetensors")):
+    with open(f, "rb") as fh:
+        n = struct.unpack("<Q", fh.read(8))[0]
+        header = json.loads(fh.read(n))
+    for name, t in header.items():
+        if name != "__metadata__" and t["dtype"] == "I8" and len(t["shape"]) == 2 \
+                and name.endswith(".weight") and "norm" not in name:
+            total += t["data_offsets"][1] - t["data_offsets"][0]
+print(total)
+PY
+)
+echo "compressed weights: $weights bytes of the $inputs input bytes"
 
 run() { # run RANKS: prints "seconds peak_rss_kib" for one run
     local ranks=$1
@@ -42,6 +56,6 @@ for ranks in 1 2; do
     echo "== compress, $ranks rank(s), $repeat runs (seconds, peak RSS of the largest process in KiB)"
     for _ in $(seq "$repeat"); do run "$ranks"; done | sort -n | tee "$work/runs-$ranks.txt"
     median=$(sed -n "$(((repeat + 1) / 2))p" "$work/runs-$ranks.txt" | cut -d' ' -f1)
-    awk -v b="$inputs" -v s="$median" -v r="$ranks" \
-        'BEGIN { printf "median %.2f s, %.0f MB/s of input with %d rank(s)\n", s, b / s / 1e6, r }'
+    awk -v b="$inputs" -v w="$weights" -v s="$median" -v r="$ranks" \
+        'BEGIN { printf "median %.2f s with %d rank(s): %.0f MB/s of input, %.0f MB/s of weights\n", s, r, b / s / 1e6, w / s / 1e6 }'
 done

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 
 namespace nzc::codec {
@@ -190,18 +191,33 @@ private:
 /// Bytes past each engine's output that the wide run stores may touch.
 constexpr std::size_t kRunSlack = 16;
 
-/// Buffers reused across the fractals of a call.
+/// Working memory of decompress(), kept per thread and reused across calls (a whole weight
+/// is one call per tile), sized for the largest fractal seen.
 struct Scratch {
-    std::vector<std::uint8_t> streams;
-    std::vector<std::uint8_t> engineBytes;
+    std::size_t fractalSize = 0;
+    std::unique_ptr<std::uint8_t[]> streamMemory; ///< the four padded engine streams
+    std::unique_ptr<std::uint8_t[]> engineMemory; ///< the four decoded engine streams + slack
+    std::uint8_t* streams() { return streamMemory.get(); }
+    std::uint8_t* engineBytes() { return engineMemory.get(); }
 };
+
+Scratch& scratchFor(std::size_t fractalSize) {
+    thread_local Scratch work;
+    if (work.fractalSize < fractalSize) {
+        work.streamMemory = std::make_unique_for_overwrite<std::uint8_t[]>(fractalSize + kStoredUnit);
+        work.engineMemory = std::make_unique_for_overwrite<std::uint8_t[]>(
+            kEngines * (fractalSize / kEngines + kRunSlack));
+        work.fractalSize = fractalSize;
+    }
+    return work;
+}
 
 void decodeBypass(const std::uint8_t* stored, std::size_t fractalSize, Scratch& scratch,
                   std::uint8_t* out) {
     const std::size_t engineBytes = fractalSize / kEngines;
     std::array<std::uint8_t*, kEngines> streams{};
     for (std::size_t e = 0; e < kEngines; ++e)
-        streams[e] = scratch.streams.data() + e * engineBytes;
+        streams[e] = scratch.streams() + e * engineBytes;
     deinterleave(stored, engineBytes, streams);
     for (std::size_t e = 0; e < kEngines; ++e)
         scatterEngine(streams[e], fractalSize, e, out);
@@ -217,9 +233,9 @@ void decodeCompressed(const std::uint8_t* stored, std::size_t storedBytes,
     std::array<const std::uint8_t*, kEngines> readOnlyStreams{};
     std::array<std::uint8_t*, kEngines> outs{};
     for (std::size_t e = 0; e < kEngines; ++e) {
-        streams[e] = scratch.streams.data() + e * padded;
+        streams[e] = scratch.streams() + e * padded;
         readOnlyStreams[e] = streams[e];
-        outs[e] = scratch.engineBytes.data() + e * (engineBytes + kRunSlack);
+        outs[e] = scratch.engineBytes() + e * (engineBytes + kRunSlack);
     }
     deinterleave(stored, padded, streams);
     FractalDecoder(config.type, fractal).decode(readOnlyStreams, padded, engineBytes, outs);
@@ -239,9 +255,7 @@ void decompress(std::span<const std::uint8_t> weight, std::span<const std::uint8
                           "index has " + std::to_string(index.size()) + " bytes, expected " +
                               std::to_string(fractals * kIndexEntryBytes));
     const std::size_t maxStored = fractalSize + kStoredUnit;
-    Scratch scratch;
-    scratch.streams.resize(maxStored);
-    scratch.engineBytes.resize(kEngines * (fractalSize / kEngines + kRunSlack));
+    Scratch& scratch = scratchFor(fractalSize);
     std::size_t cursor = 0;
     for (std::size_t f = 0; f < fractals; ++f) {
         const std::uint8_t* entry = index.data() + f * kIndexEntryBytes;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <string>
 
 namespace nzc::codec {
@@ -65,6 +66,29 @@ IndexEntry encodeFractal(const std::uint8_t* fractal, std::size_t fractalSize,
     return {padded * kEngines, true, 0};
 }
 
+/// Working memory of compress(), kept per thread and reused: a whole weight makes one call per
+/// 32 KiB tile, and allocating and zero-filling these on every call cost as much as building
+/// the dictionary.
+struct Scratch {
+    std::size_t fractalSize = 0;
+    std::unique_ptr<std::uint8_t[]> engineInput;  ///< the fractal split by engine
+    std::unique_ptr<std::uint8_t[]> engineOutput; ///< each engine's encoded stream
+    std::unique_ptr<std::uint8_t[]> fractal;      ///< the fractal as stored
+};
+
+Scratch& scratch(std::size_t fractalSize) {
+    thread_local Scratch work;
+    if (work.fractalSize < fractalSize) {
+        const std::size_t engineBytes = fractalSize / kEngines;
+        work.engineInput = std::make_unique_for_overwrite<std::uint8_t[]>(fractalSize);
+        work.engineOutput = std::make_unique_for_overwrite<std::uint8_t[]>(
+            kEngines * engineOutputCapacity(engineBytes));
+        work.fractal = std::make_unique_for_overwrite<std::uint8_t[]>(fractalSize + kStoredUnit);
+        work.fractalSize = fractalSize;
+    }
+    return work;
+}
+
 } // namespace
 } // namespace detail
 
@@ -75,25 +99,20 @@ std::size_t compress(std::span<const std::uint8_t> input, const CodecConfig& con
     const std::size_t fractalSize = config.fractalSize;
     const std::size_t fractals = input.size() / fractalSize;
     const CallCodes codes = buildCallCodes(buildDictionary(input, config.type), config.type);
+    Scratch& work = scratch(fractalSize);
 
-    const std::size_t engineBytes = fractalSize / kEngines;
-    std::vector<std::uint8_t> engineInput(fractalSize);
-    std::vector<std::uint8_t> engineOutput(kEngines * engineOutputCapacity(engineBytes));
-
-    const std::size_t weightStart = weight.size();
     const std::size_t indexStart = index.size();
-    weight.resize(weightStart + maxCompressedSize(input.size(), fractalSize));
     index.resize(indexStart + fractals * kIndexEntryBytes);
     std::size_t cursor = 0;
     for (std::size_t f = 0; f < fractals; ++f) {
         IndexEntry entry = encodeFractal(input.data() + f * fractalSize, fractalSize, codes,
-                                         engineInput.data(), engineOutput.data(),
-                                         weight.data() + weightStart + cursor);
+                                         work.engineInput.get(), work.engineOutput.get(),
+                                         work.fractal.get());
+        weight.insert(weight.end(), work.fractal.get(), work.fractal.get() + entry.storedBytes);
         entry.offsetUnits = offsetUnits(cursor, config.initOffset);
         writeIndexEntry(entry, index.data() + indexStart + f * kIndexEntryBytes);
         cursor += entry.storedBytes;
     }
-    weight.resize(weightStart + cursor);
     return cursor;
 }
 
