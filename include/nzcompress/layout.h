@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -58,6 +59,13 @@ NzShape nzShapeOf(ByteShape shape);
 /// Throws LayoutError if `nd` or `nz` has the wrong size.
 void toNz(std::span<const std::uint8_t> nd, ByteShape shape, std::span<std::uint8_t> nz);
 std::vector<std::uint8_t> toNz(std::span<const std::uint8_t> nd, ByteShape shape);
+
+/// Calls `visit` with every 512-byte Nz block of an ND matrix, in Nz order (k block outer, n
+/// block inner), so that the blocks concatenated are exactly toNz(nd, shape), without building
+/// that copy: a checksum of the Nz bytes can be taken straight from ND. Throws LayoutError if
+/// `nd` has the wrong size.
+void forEachNzBlock(std::span<const std::uint8_t> nd, ByteShape shape,
+                    const std::function<void(std::span<const std::uint8_t, kBlockBytes>)>& visit);
 
 /// Nz -> ND: the inverse of toNz (the padding is dropped).
 void fromNz(std::span<const std::uint8_t> nz, ByteShape shape, std::span<std::uint8_t> nd);

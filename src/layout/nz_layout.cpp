@@ -3,6 +3,8 @@
 // K1 blocks of 512 B stay in cache while the strip's 16 rows fill them.
 #include "block_copy.h"
 
+#include <array>
+
 #include <string>
 
 namespace nzc::layout {
@@ -49,6 +51,24 @@ std::vector<std::uint8_t> toNz(std::span<const std::uint8_t> nd, ByteShape shape
     std::vector<std::uint8_t> nz(nzShapeOf(shape).bytes());
     toNz(nd, shape, nz);
     return nz;
+}
+
+void forEachNzBlock(std::span<const std::uint8_t> nd, ByteShape shape,
+                    const std::function<void(std::span<const std::uint8_t, kBlockBytes>)>& visit) {
+    const NzShape nzShape = nzShapeOf(shape);
+    checkSizes(nd.size(), nzShape.bytes(), shape, nzShape);
+    std::array<std::uint8_t, kBlockBytes> block{};
+    for (std::size_t kb = 0; kb < nzShape.k1; ++kb) {
+        for (std::size_t blockRow = 0; blockRow < nzShape.n1; ++blockRow) {
+            for (std::size_t r = 0; r < kBlockRows; ++r) {
+                const std::size_t row = blockRow * kBlockRows + r;
+                const std::uint8_t* src =
+                    row < shape.rows ? nd.data() + row * shape.rowBytes : nullptr;
+                detail::loadBlockRow(src, shape.rowBytes, kb, block.data() + r * kBlockCols);
+            }
+            visit(block);
+        }
+    }
 }
 
 void fromNz(std::span<const std::uint8_t> nz, ByteShape shape, std::span<std::uint8_t> nd) {

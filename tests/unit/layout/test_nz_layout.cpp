@@ -77,6 +77,20 @@ TEST(LayoutNz, MatchesReferenceOnRandomShapes) {
     }
 }
 
+TEST(LayoutNz, BlockVisitorSeesExactlyTheNzBytes) {
+    std::mt19937_64 random(12);
+    std::uniform_int_distribution<std::size_t> dim(1, 300);
+    for (int i = 0; i < 30; ++i) {
+        const ByteShape shape{dim(random), dim(random)};
+        const auto nd = randomBytes(shape.bytes(), random);
+        std::vector<std::uint8_t> visited;
+        forEachNzBlock(nd, shape, [&](std::span<const std::uint8_t, kBlockBytes> block) {
+            visited.insert(visited.end(), block.begin(), block.end());
+        });
+        ASSERT_EQ(visited, referenceNz(nd, shape)) << shape.rows << " x " << shape.rowBytes;
+    }
+}
+
 TEST(LayoutNz, SingleByteBecomesOnePaddedBlock) {
     const std::vector<std::uint8_t> nd{0x5A};
     const auto nz = toNz(nd, {1, 1});
