@@ -5,6 +5,8 @@
 #include <nzcompress/layout.h>
 #include <nzcompress/sparse.h>
 
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <chrono>
@@ -13,6 +15,30 @@
 #include <thread>
 
 namespace nzc::app {
+namespace {
+
+// Rank 0 checked every header against its file's size before the run; a read that comes up
+// short now means the file shrank since (a shard truncated or being rewritten): bad input,
+// not a failing device, so it gets the input's exit code and names what is missing.
+void readTensor(const checkpoint::Checkpoint& checkpoint, const checkpoint::TensorInfo& tensor,
+                std::span<std::uint8_t> out) {
+    try {
+        checkpoint.read(tensor, 0, out);
+    } catch (const IoError&) {
+        struct stat info {};
+        const std::uint64_t end = tensor.offset + tensor.bytes;
+        if (tensor.member.empty() && ::stat(tensor.file.c_str(), &info) == 0 &&
+            static_cast<std::uint64_t>(info.st_size) < end)
+            throw InputError(tensor.file, tensor.name,
+                             fmt::format("the file is truncated: the tensor's data end at byte "
+                                         "{} but the file now has {} bytes (was it changed "
+                                         "while the run was going on?)",
+                                         end, static_cast<std::uint64_t>(info.st_size)));
+        throw;
+    }
+}
+
+} // namespace
 
 TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
                           const checkpoint::Checkpoint& checkpoint, const JobSettings& settings) {
@@ -30,7 +56,7 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
     TensorOutput out;
     out.planIndex = planIndex;
     std::vector<std::uint8_t> raw(tensor.bytes);
-    checkpoint.read(tensor, 0, raw);
+    readTensor(checkpoint, tensor, raw);
     if (entry.action == plan::Action::Passthrough) {
         out.weight = std::move(raw);
     } else {

@@ -32,7 +32,8 @@ struct TensorOutput {
 };
 
 /// Runs the job of plan entry `planIndex`. Throws InputError (naming file and tensor) for data
-/// the layout or codec rejects, IoError for read failures.
+/// the layout or codec rejects and for a file that became shorter than its table says (a
+/// shard truncated or replaced while the run goes on), IoError for other read failures.
 TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
                           const checkpoint::Checkpoint& checkpoint, const JobSettings& settings);
 
