@@ -124,13 +124,24 @@ void warnAboutKernelShapes(const plan::Plan& plan, bool transpose) {
                      outside, first);
 }
 
-// A stop signal becomes an InterruptedError at a tensor boundary, so the round is agreed on
-// like any failure and the finished rounds stay in the partial file.
-void throwIfStopped(const std::string& partial) {
-    if (const int signal = stopSignal())
-        throw InterruptedError(std::string("stopped by ") + signalName(signal) +
-                               "; the finished tensors are kept in " + partial +
-                               ": run the same command with --resume to finish");
+// A stop signal ends the run with exit code 5 once the tensors finished so far are written.
+InterruptedError stoppedError(int signal, const std::string& partial) {
+    return InterruptedError(std::string("stopped by ") + signalName(signal) +
+                            "; the finished tensors are kept in " + partial +
+                            ": run the same command with --resume to finish");
+}
+
+// Every rank's list of plan indices, joined. *Collective*.
+std::vector<std::size_t> gatherIndices(const mpi::Comm& world,
+                                       const std::vector<std::size_t>& mine) {
+    nlohmann::json list = mine;
+    std::vector<std::size_t> all;
+    for (const auto& record : world.allgatherv(nlohmann::json::to_cbor(list))) {
+        for (const std::size_t index :
+             nlohmann::json::from_cbor(record).get<std::vector<std::size_t>>())
+            all.push_back(index);
+    }
+    return all;
 }
 
 // Ends the run after an agreed failure while the partial file is open: completes any progress
@@ -201,6 +212,8 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     }
 
     // 2. The partial file: new, or reopened for --resume.
+    // Reads tensors by their table entries (which name the file): no table of its own.
+    const checkpoint::Checkpoint reader = checkpoint::Checkpoint::open({});
     std::optional<h5::File> file;
     std::vector<bool> done(plan.tensors.size(), false);
     try {
@@ -214,7 +227,6 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             }
             checkResumable(*file, config, inputs);
             done = findDone(*file, plan);
-            removeUnfinished(*file, plan, done);
         } else {
             if (world.isRoot() && fs::exists(partial))
                 spdlog::warn("replacing {} left by an earlier run (use --resume to continue it)",
@@ -228,6 +240,35 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     }
     if (const int code = agreeOnFailure(world, failure))
         return stopWith(code, file, nullptr, world);
+    if (o.resume) {
+        // The done markers follow a flush of the data, but the file may still have been
+        // damaged since (storage, a copy, a hand edit): every done tensor is checked against
+        // its checksum by the rank that would compute it, and one that fails is done again.
+        std::vector<std::size_t> damaged;
+        std::string firstReason;
+        try {
+            damaged = findDamaged(*file, plan, done, reader, world.rank(), firstReason);
+        } catch (...) {
+            failure.capture();
+        }
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, nullptr, world);
+        if (!firstReason.empty())
+            spdlog::warn("{}: {} (doing it again)", partial, firstReason);
+        const std::vector<std::size_t> redo = gatherIndices(world, damaged);
+        for (const std::size_t i : redo)
+            done[i] = false;
+        if (world.isRoot() && !redo.empty())
+            spdlog::warn("{} done tensor(s) of {} failed their checksum and are done again",
+                         redo.size(), partial);
+        try {
+            removeUnfinished(*file, plan, done);
+        } catch (...) {
+            failure.capture();
+        }
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, nullptr, world);
+    }
     const auto resumed = static_cast<std::size_t>(std::count(done.begin(), done.end(), true));
     if (world.isRoot() && o.resume)
         spdlog::info("resuming: {} of {} tensors already done", resumed, plan.tensors.size());
@@ -235,7 +276,6 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     // 3. Rounds: compress my tensors of the round, agree on sizes, create collectively, write
     // my own, flush, mark done.
     const JobSettings settings{o.transpose, o.pseudoSparse, o.sparseRatio, o.seed};
-    const checkpoint::Checkpoint reader = checkpoint::Checkpoint::open({});
     std::uint64_t totalBytes = 0;
     for (const plan::TensorPlan& e : plan.tensors)
         totalBytes += e.tensor.bytes;
@@ -245,16 +285,21 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             progress.add(1, plan.tensors[i].tensor.bytes);
     }
     std::vector<report::TensorStats> myStats;
+    StopAgreement stop(world.dup());
     for (int round = 0; round < plan.rounds; ++round) {
+        // 3a. My tensors of the round. Between two tensors a rank asks to stop when it got a
+        // signal or failed, and stops when the ranks agreed to; the finished tensors are kept.
         std::vector<TensorOutput> outputs;
         std::vector<OutputMeta> mine;
+        bool wantStop = false;
         try {
-            throwIfStopped(partial);
             for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
                 const plan::TensorPlan& e = plan.tensors[i];
                 if (done[i] || e.rank != world.rank() || e.round != round)
                     continue;
-                throwIfStopped(partial); // a tensor boundary
+                wantStop = stopSignal() != 0;
+                if (wantStop || stop.check()) // a tensor boundary
+                    break;
                 outputs.push_back(runTensorJob(plan, i, reader, settings));
                 mine.push_back(metaOf(outputs.back(), world.rank()));
                 progress.tick();
@@ -262,9 +307,13 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
+        stop.finishRound(wantStop || failure.failed() || stopSignal() != 0);
+        // A failed tensor ends the run without writing the round: the input or the system
+        // needs fixing first, and --resume refuses a changed input anyway.
         if (const int code = agreeOnFailure(world, failure))
             return stopWith(code, file, &progress, world);
 
+        // 3b. Agree on the sizes, create the datasets collectively, write my own.
         std::vector<OutputMeta> metas;
         for (const auto& record : world.allgatherv(serializeMetas(mine))) {
             for (OutputMeta& meta : deserializeMetas(record))
@@ -274,16 +323,36 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         std::sort(metas.begin(), metas.end(), [&](const OutputMeta& a, const OutputMeta& b) {
             return plan.tensors[a.planIndex].tensor.name < plan.tensors[b.planIndex].tensor.name;
         });
+        std::optional<RoundOutput> written;
         try {
-            writeRound(*file, plan, metas, outputs, settings, world.rank());
+            written.emplace(*file, plan, metas, settings);
         } catch (...) {
             failure.capture();
         }
         if (const int code = agreeOnFailure(world, failure))
             return stopWith(code, file, &progress, world);
+        // Independent writes: a failure (a full disk) is this rank's alone, so it is agreed on
+        // before any rank makes the next collective HDF5 call (the close).
         try {
-            // The markers go in only after the data reached the file system, and are
-            // flushed themselves so that a killed job keeps this round.
+            written->write(outputs);
+        } catch (...) {
+            failure.capture();
+        }
+        const int writeCode = agreeOnFailure(world, failure);
+        try {
+            written->close();
+        } catch (...) {
+            if (writeCode == 0)
+                failure.capture();
+        }
+        if (writeCode != 0)
+            return stopWith(writeCode, file, &progress, world);
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, &progress, world);
+
+        // 3c. The markers go in only after the data reached the file system, and are flushed
+        // themselves so that a killed job keeps this round.
+        try {
             file->flush();
             markDone(*file, plan, metas);
             file->flush();
@@ -308,6 +377,15 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             progress.add(1, e.tensor.bytes);
         }
         progress.tick();
+
+        // 3d. A stop agreed in the round, or a signal that came while writing: the rank that
+        // got the signal says so, every rank exits with code 5.
+        // (A stop agreed in the round implies that some rank holds a signal.)
+        if (const int signal = stopSignal())
+            failure = {static_cast<int>(ExitCode::Interrupted),
+                       stoppedError(signal, partial).what()};
+        if (const int code = agreeOnFailure(world, failure))
+            return stopWith(code, file, &progress, world);
     }
     progress.finish();
 

@@ -2,10 +2,12 @@
 #include "output_layout.h"
 
 #include <nzcompress/errors.h>
+#include <nzcompress/layout.h>
 #include <nzcompress/version.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,8 +16,10 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <unistd.h>
+#include <xxhash.h>
 
 namespace nzc::app {
 namespace {
@@ -159,6 +163,83 @@ std::vector<bool> findDone(const h5::File& file, const plan::Plan& plan) {
     return done;
 }
 
+namespace {
+
+// The checks of one done entry. Metadata (opening, attributes, shapes) on every rank, data on
+// the owner only. Throws (any exception) when the entry does not check.
+void checkDoneEntry(const h5::File& file, const plan::TensorPlan& entry,
+                    const checkpoint::Checkpoint& checkpoint, bool mine) {
+    const checkpoint::TensorInfo& tensor = entry.tensor;
+    if (entry.action == plan::Action::Passthrough) {
+        // No checksum is recorded for a copy; the input is the one the run started with
+        // (checkResumable compared sizes and times), so the copy is compared with it.
+        h5::Dataset data = file.openDataset(passthroughPath(tensor.name));
+        if (data.shape() != tensor.shape ||
+            data.elementBytes() != checkpoint::itemSize(tensor.dtype))
+            throw std::runtime_error("its shape or element size differs from the checkpoint's");
+        if (mine) {
+            std::vector<std::uint8_t> source(tensor.bytes);
+            checkpoint.read(tensor, 0, source);
+            if (data.readAll() != source)
+                throw std::runtime_error("its bytes differ from the checkpoint's");
+        }
+        return;
+    }
+    const std::string path = weightPath(tensor.name);
+    h5::Dataset weight = file.openDataset(path);
+    h5::Dataset index = file.openDataset(indexPath(tensor.name));
+    h5::Dataset info = file.openDataset(infoPath(tensor.name));
+    const std::string recorded = file.getStringAttribute(path, "nz_xxh3_64");
+    const std::string type = file.getStringAttribute(path, "compress_type");
+    if (info.shape() != std::vector<std::uint64_t>{5} || info.elementBytes() != 8)
+        throw std::runtime_error("its /info is not 5 int64");
+    if (!mine)
+        return;
+    const std::vector<std::uint8_t> infoBytes = info.readAll();
+    std::array<std::int64_t, 5> infoValues{};
+    std::memcpy(infoValues.data(), infoBytes.data(), sizeof(infoValues));
+    const std::vector<std::uint8_t> stored = weight.readAll();
+    std::vector<std::uint8_t> nz;
+    if (entry.action == plan::Action::Disable) {
+        if (index.shape() != std::vector<std::uint64_t>{0})
+            throw std::runtime_error("a disabled layer with an index");
+        nz = stored;
+    } else {
+        nz = layout::decompressNzWeight(stored, index.readAll(), infoValues,
+                                        type == "high" ? codec::CompressType::High
+                                                       : codec::CompressType::Low);
+    }
+    if (hex64(XXH3_64bits(nz.data(), nz.size())) != recorded)
+        throw std::runtime_error("its Nz bytes do not hash to the recorded nz_xxh3_64");
+}
+
+} // namespace
+
+std::vector<std::size_t> findDamaged(const h5::File& file, const plan::Plan& plan,
+                                     const std::vector<bool>& done,
+                                     const checkpoint::Checkpoint& checkpoint, int myRank,
+                                     std::string& firstReason) {
+    std::vector<std::size_t> damaged;
+    for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
+        if (!done[i])
+            continue;
+        const plan::TensorPlan& entry = plan.tensors[i];
+        const bool mine = entry.rank == myRank;
+        try {
+            checkDoneEntry(file, entry, checkpoint, mine);
+        } catch (const std::exception& error) {
+            // A metadata failure is seen by every rank alike (collective metadata reads give
+            // every rank rank 0's result); the owner speaks for the entry.
+            if (!mine)
+                continue;
+            if (damaged.empty())
+                firstReason = "tensor '" + entry.tensor.name + "': " + error.what();
+            damaged.push_back(i);
+        }
+    }
+    return damaged;
+}
+
 void removeUnfinished(h5::File& file, const plan::Plan& plan, const std::vector<bool>& done) {
     for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
         if (done[i])
@@ -172,30 +253,28 @@ void removeUnfinished(h5::File& file, const plan::Plan& plan, const std::vector<
     }
 }
 
-void writeRound(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
-                std::span<const TensorOutput> outputs, const JobSettings& settings, int myRank) {
+RoundOutput::RoundOutput(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
+                         const JobSettings& settings) {
     // Creation, on every rank in the same order.
-    std::vector<h5::Dataset> datasets;
-    std::map<std::size_t, std::vector<std::size_t>> datasetsOf; // plan index -> datasets
     for (const OutputMeta& meta : metas) {
         const plan::TensorPlan& entry = plan.tensors[meta.planIndex];
         const checkpoint::TensorInfo& tensor = entry.tensor;
-        std::vector<std::size_t>& mine = datasetsOf[meta.planIndex];
+        std::vector<std::size_t>& mine = datasetsOf_[meta.planIndex];
         if (entry.action == plan::Action::Passthrough) {
             const std::string path = passthroughPath(tensor.name);
-            mine.push_back(datasets.size());
-            datasets.push_back(
+            mine.push_back(datasets_.size());
+            datasets_.push_back(
                 file.createDataset(path, checkpoint::dtypeName(tensor.dtype), tensor.shape));
             setTensorAttributes(file, path, tensor, "passthrough");
             continue;
         }
         const std::string path = weightPath(tensor.name);
-        mine.push_back(datasets.size());
-        datasets.push_back(file.createDataset(path, "I8", {meta.weightBytes}));
-        mine.push_back(datasets.size());
-        datasets.push_back(file.createDataset(indexPath(tensor.name), "I8", {meta.indexBytes}));
-        mine.push_back(datasets.size());
-        datasets.push_back(file.createDataset(infoPath(tensor.name), "I64", {5}));
+        mine.push_back(datasets_.size());
+        datasets_.push_back(file.createDataset(path, "I8", {meta.weightBytes}));
+        mine.push_back(datasets_.size());
+        datasets_.push_back(file.createDataset(indexPath(tensor.name), "I8", {meta.indexBytes}));
+        mine.push_back(datasets_.size());
+        datasets_.push_back(file.createDataset(infoPath(tensor.name), "I64", {5}));
         setTensorAttributes(file, path, tensor,
                             entry.action == plan::Action::Compress ? "compressed" : "disabled");
         file.setAttribute(path, "nz_shape", std::span<const std::int64_t>(meta.nzShape));
@@ -209,20 +288,35 @@ void writeRound(h5::File& file, const plan::Plan& plan, std::span<const OutputMe
         }
         file.setAttribute(path, "nz_xxh3_64", hex64(meta.nzChecksum));
     }
-    // Data, each rank its own, independently.
+}
+
+void RoundOutput::write(std::span<const TensorOutput> outputs) {
     for (const TensorOutput& output : outputs) {
-        const std::vector<std::size_t>& mine = datasetsOf.at(output.planIndex);
-        datasets[mine[0]].writeRows(output.weight);
+        const std::vector<std::size_t>& mine = datasetsOf_.at(output.planIndex);
+        datasets_[mine[0]].writeRows(output.weight);
         if (mine.size() > 1) {
-            datasets[mine[1]].writeRows(output.index);
+            datasets_[mine[1]].writeRows(output.index);
             std::array<std::uint8_t, 5 * sizeof(std::int64_t)> info{};
             std::memcpy(info.data(), output.info.data(), info.size());
-            datasets[mine[2]].writeRows(info);
+            datasets_[mine[2]].writeRows(info);
         }
     }
-    (void)myRank;
-    for (h5::Dataset& dataset : datasets)
-        dataset.close();
+}
+
+void RoundOutput::close() {
+    // Every dataset is closed even if one fails, so that all ranks make the same calls.
+    std::optional<IoError> first;
+    for (h5::Dataset& dataset : datasets_) {
+        try {
+            dataset.close();
+        } catch (const IoError& error) {
+            if (!first)
+                first = error;
+        }
+    }
+    datasets_.clear();
+    if (first)
+        throw *first;
 }
 
 void markDone(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas) {
@@ -282,9 +376,26 @@ std::vector<report::TensorStats> finishOutput(const std::string& partial, const 
     }
     if (file.exists("/report"))
         file.remove("/report");
-    file.writeTable("/report", columns);
-    file.setAttribute("/", "complete", std::int64_t{1});
-    file.close();
+    try {
+        file.writeTable("/report", columns);
+        file.setAttribute("/", "complete", std::int64_t{1});
+        file.close();
+    } catch (const IoError&) {
+        // Typically a full disk. A file HDF5 fails to close crashes its shutdown later, and
+        // closing must write the metadata: free the (now useless) data first, as the
+        // parallel part does, then close and remove the file.
+        if (::truncate(partial.c_str(), 0) != 0)
+            spdlog::warn("{}: cannot truncate: {}", partial, std::strerror(errno));
+        try {
+            file.close();
+        } catch (const IoError& error) {
+            spdlog::warn("{}", error.what());
+            file.abandon();
+        }
+        std::error_code ignored;
+        std::filesystem::remove(partial, ignored);
+        throw;
+    }
 
     syncPath(partial, false);
     if (std::rename(partial.c_str(), output.c_str()) != 0)

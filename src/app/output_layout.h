@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,15 +52,40 @@ void initializeOutput(h5::File& file, const std::string& config, const std::stri
 void checkResumable(const h5::File& file, const std::string& config, const std::string& inputs);
 /// Which plan entries are done (marker present). *Collective*.
 std::vector<bool> findDone(const h5::File& file, const plan::Plan& plan);
+/// Checks the data of the done entries that `plan` gives to `myRank`: a compressed weight is
+/// decoded and its Nz bytes hashed, a disabled layer's Nz bytes are hashed, and the hash
+/// compared with nz_xxh3_64; a passthrough copy (no checksum is recorded for it) is compared
+/// with the checkpoint's bytes. Sizes and shapes are checked too. Returns the plan indices (of
+/// this rank) that failed, with the first reason in `firstReason`; read and decode errors
+/// count as failures. Opens and reads attributes of every done entry on every rank (metadata
+/// reads are collective), reads data of its own only. *Collective*.
+std::vector<std::size_t> findDamaged(const h5::File& file, const plan::Plan& plan,
+                                     const std::vector<bool>& done,
+                                     const checkpoint::Checkpoint& checkpoint, int myRank,
+                                     std::string& firstReason);
 /// Deletes the datasets of entries that are not done (left by an interrupted run).
 /// *Collective*.
 void removeUnfinished(h5::File& file, const plan::Plan& plan, const std::vector<bool>& done);
 
-/// Creates the datasets and attributes of `metas` (every rank passes the same list), then
-/// each rank writes the data of its own `outputs` (independent writes), then closes the
-/// datasets. *Collective*; throws on the first failure (the caller agrees on it).
-void writeRound(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
-                std::span<const TensorOutput> outputs, const JobSettings& settings, int myRank);
+/// The datasets of one round, open from their creation to their close. The three steps are
+/// separate so that a failure in this rank's own writes (a full disk) can be agreed on by all
+/// ranks before the next collective HDF5 call (the close), which every rank then makes.
+class RoundOutput {
+public:
+    /// Creates the datasets and attributes of `metas` (every rank passes the same list).
+    /// *Collective*; only metadata, the same calls on every rank.
+    RoundOutput(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
+                const JobSettings& settings);
+    /// Writes the data of this rank's `outputs` (independent writes). Throws on the first
+    /// failure. *Independent*: other ranks do not take part.
+    void write(std::span<const TensorOutput> outputs);
+    /// Closes the datasets. *Collective*: call it on every rank, also after a failed write.
+    void close();
+
+private:
+    std::vector<h5::Dataset> datasets_;
+    std::map<std::size_t, std::vector<std::size_t>> datasetsOf_; ///< plan index -> datasets
+};
 /// Sets the done marker of every entry of `metas`, after their data were flushed.
 /// *Collective*.
 void markDone(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas);

@@ -1,4 +1,5 @@
-// The stop request is one sig_atomic_t written by the handler and read between tensors.
+// The stop request is one sig_atomic_t written by the handler and read between tensors; the
+// ranks agree on it through StopAgreement.
 #include "stop_signals.h"
 
 #include <csignal>
@@ -42,6 +43,57 @@ const char* signalName(int signal) {
     default:
         return "a signal";
     }
+}
+
+StopAgreement::StopAgreement(mpi::Comm comm) : comm_(std::move(comm)) {}
+
+void StopAgreement::start(bool stop, bool finished) {
+    sent_ = {stop ? 1U : 0U, finished ? 1U : 0U}; // MPI reads it until completion
+    request_ = comm_.iallreduceSum(sent_, sum_);
+}
+
+int StopAgreement::decide() const {
+    if (sum_[0] > 0)
+        return 1;
+    return sum_[1] == static_cast<std::uint64_t>(comm_.size()) ? -1 : 0;
+}
+
+bool StopAgreement::check() {
+    if (agreed_)
+        return true;
+    if (!request_.pending()) {
+        start(false, false); // the first boundary of the round
+        return false;
+    }
+    if (!request_.test())
+        return false; // a rank has not reached a boundary since: keep working
+    if (decide() == 1) {
+        agreed_ = true;
+        return true;
+    }
+    start(false, false);
+    return false;
+}
+
+bool StopAgreement::finishRound(bool stop) {
+    if (!agreed_) {
+        // The reduction in flight (if any) was started before this rank knew its answer:
+        // complete it, then keep starting reductions with the answer until one decides.
+        for (;;) {
+            if (request_.pending()) {
+                request_.wait();
+                const int decision = decide();
+                if (decision == 1)
+                    agreed_ = true;
+                if (decision != 0)
+                    break;
+            }
+            start(stop, true);
+        }
+    }
+    const bool stopped = agreed_;
+    agreed_ = false;
+    return stopped;
 }
 
 } // namespace nzc::app
