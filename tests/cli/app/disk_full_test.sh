@@ -7,18 +7,31 @@ source "$(dirname "$0")/lib.sh"
 ckpt="$SOURCE_DIR/tests/data/example"
 desc="$ckpt/quant_model_description_w8a8s.json"
 mkdir "$WORK/small"
-if ! mount -t tmpfs -o size=150k tmpfs "$WORK/small" 2>/dev/null; then
+if ! mount -t tmpfs -o size=200k tmpfs "$WORK/small" 2>/dev/null; then
     echo "SKIP: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)"
     exit 77
 fi
-trap 'umount "$WORK/small"; rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-for n in 1 3; do
-    expect_code 4 run_ranks "$n" --input "$ckpt" --description "$desc" \
-        --output "$WORK/small/out.h5" --quiet
-    [[ $(error_lines) -eq 1 ]] || fail "$n ranks: $(error_lines) error lines"
-    grep -q "out.h5.partial.*no space left" "$WORK/stderr" || fail "$n ranks: $(cat "$WORK/stderr")"
-    grep -q "Segmentation\|Process received signal" "$WORK/stderr" && fail "$n ranks: crashed"
-    [[ -z "$(ls -A "$WORK/small")" ]] || fail "$n ranks left: $(ls "$WORK/small")"
+# The output is about 300 KiB, a third of it metadata. With 200 KiB the space runs out while
+# the ranks write their data, with 250 KiB while HDF5 flushes its metadata. (Much smaller
+# file systems are not tested: once the partial file's data are freed, closing it must still
+# write its metadata, which a file system smaller than the metadata cannot take; real
+# outputs are almost all data.)
+for size in 200k 250k; do
+    mount -o remount,size=$size "$WORK/small" || fail "cannot resize the tmpfs to $size"
+    for n in 1 3; do
+        expect_code 4 run_ranks "$n" --input "$ckpt" --description "$desc" \
+            --output "$WORK/small/out.h5" --quiet
+        [[ $(error_lines) -eq 1 ]] || fail "$size, $n ranks: $(error_lines) error lines"
+        grep -q "out.h5.partial" "$WORK/stderr" || fail "$size, $n ranks: $(cat "$WORK/stderr")"
+        grep -q "Segmentation\|Process received signal\|MPI_ABORT" "$WORK/stderr" &&
+            fail "$size, $n ranks: crashed: $(cat "$WORK/stderr")"
+        [[ -z "$(ls -A "$WORK/small")" ]] || fail "$size, $n ranks left: $(ls "$WORK/small")"
+    done
+    # The space message where MPI-IO lets it be recognised (a failed data write).
+    if [[ $size == 200k ]]; then
+        grep -q "no space left" "$WORK/stderr" || fail "$size: no space not named: $(cat "$WORK/stderr")"
+    fi
 done
 echo "PASS"

@@ -69,3 +69,24 @@ for column in ("name", "kind", "original_bytes", "stored_bytes", "ratio"):
     assert list(ra[column]) == list(rb[column]), column
 PY
 }
+
+# finish_by_resume OUT [damage-ok]: --resume with 3 ranks (options from the array "args",
+# checkpoint "$ckpt") completes OUT with the data of the reference "$WORK/full.h5". With
+# damage-ok (a SIGKILL may land inside an HDF5 metadata write), a refusal is accepted if it
+# says to start again, and starting again must then work.
+finish_by_resume() {
+    [[ ! -e "$1" && -e "$1.partial" ]] || fail "after the interruption: $(ls "$WORK")"
+    local code=0
+    env -u NZCOMPRESS_TEST_TENSOR_DELAY_MS "$MPIEXEC" "$MPIEXEC_NUMPROC_FLAG" 3 "$NZCOMPRESS" \
+        compress "${args[@]}" --output "$1" --resume 2>"$WORK/resume.err" || code=$?
+    if [[ $code -ne 0 ]]; then
+        [[ ${2:-} == damage-ok ]] || fail "resume exited with $code: $(cat "$WORK/resume.err")"
+        grep -q "start again without --resume" "$WORK/resume.err" ||
+            fail "resume of a damaged file exited with $code without advice: $(cat "$WORK/resume.err")"
+        echo "note: the killed run's partial file was not resumable; starting again"
+        env -u NZCOMPRESS_TEST_TENSOR_DELAY_MS "$MPIEXEC" "$MPIEXEC_NUMPROC_FLAG" 3 \
+            "$NZCOMPRESS" compress "${args[@]}" --output "$1" || fail "starting again failed"
+    fi
+    same_data "$WORK/full.h5" "$1"
+    "$CHECK_OUTPUT" "$1" "$ckpt" >/dev/null || fail "check_output after resume"
+}
