@@ -352,15 +352,20 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
 
         // 3c. The markers go in only after the data reached the file system, and are flushed
         // themselves so that a killed job keeps this round.
-        try {
-            file->flush();
-            markDone(*file, plan, metas);
-            file->flush();
-        } catch (...) {
-            failure.capture();
+        // Each flush is agreed on before the next collective call: writing the metadata can
+        // fail on some ranks only (each writes its share), and a rank that left the flush
+        // with an error must not leave the others waiting inside markDone.
+        for (const bool marking : {false, true}) {
+            try {
+                if (marking)
+                    markDone(*file, plan, metas);
+                file->flush();
+            } catch (...) {
+                failure.capture();
+            }
+            if (const int code = agreeOnFailure(world, failure))
+                return stopWith(code, file, &progress, world);
         }
-        if (const int code = agreeOnFailure(world, failure))
-            return stopWith(code, file, &progress, world);
         for (const TensorOutput& output : outputs) {
             const plan::TensorPlan& e = plan.tensors[output.planIndex];
             report::TensorStats s;
