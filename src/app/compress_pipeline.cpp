@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -246,6 +247,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         // its checksum by the rank that would compute it, and one that fails is done again.
         std::vector<std::size_t> damaged;
         std::string firstReason;
+        const auto checkBegin = std::chrono::steady_clock::now();
         try {
             damaged = findDamaged(*file, plan, done, reader, world.rank(), firstReason);
         } catch (...) {
@@ -261,6 +263,11 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         if (world.isRoot() && !redo.empty())
             spdlog::warn("{} done tensor(s) of {} failed their checksum and are done again",
                          redo.size(), partial);
+        if (world.isRoot())
+            spdlog::info(
+                "checked the done tensors' data in {:.2f} s",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - checkBegin)
+                    .count());
         try {
             removeUnfinished(*file, plan, done);
         } catch (...) {
