@@ -92,7 +92,20 @@ finish_by_resume "$WORK/round.h5"
 
 args=(--input "$ckpt" --description "$desc" --memory-budget 8KiB --quiet)
 
-# 6. SIGKILL of one rank: mpirun ends the job (no rank waits forever), nothing published.
+# 6. A second signal ends the rank at once (exit code 5 without waiting for a boundary);
+# mpirun then ends the others. What is left must be resumable.
+start_slow 2 "$WORK/twice.h5"
+rank_pid=$(pgrep -P "$PID" | tail -1)
+begin=$SECONDS
+kill -TERM "$rank_pid"
+kill -TERM "$rank_pid"
+code=0
+wait "$PID" || code=$?
+[[ $code -ne 0 ]] || fail "two SIGTERMs: the job reported success"
+((SECONDS - begin < 15)) || fail "two SIGTERMs: the job took $((SECONDS - begin)) s to end"
+finish_by_resume "$WORK/twice.h5" damage-ok
+
+# 7. SIGKILL of one rank: mpirun ends the job (no rank waits forever), nothing published.
 start_slow 2 "$WORK/kill.h5"
 rank_pid=$(pgrep -P "$PID" | tail -1)
 begin=$SECONDS
