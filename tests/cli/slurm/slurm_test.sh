@@ -30,12 +30,14 @@ note() { echo "-- $*"; }
 slurm_up() { sinfo -h -o %T >/dev/null 2>&1; }
 
 # Waits for a job to leave the queue; prints its final state ("COMPLETED", "FAILED", ...).
+# An unanswered query for 10 s in a row means the controller is gone: "LOST".
 wait_job() {
-    local jid=$1 state=""
+    local jid=$1 state="" silent=0
     for _ in $(seq 600); do
         state=$(scontrol show job "$jid" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
         case $state in
-        PENDING | RUNNING | CONFIGURING | COMPLETING | "") sleep 0.5 ;;
+        PENDING | RUNNING | CONFIGURING | COMPLETING) silent=0; sleep 0.5 ;;
+        "") silent=$((silent + 1)); [ "$silent" -lt 20 ] || { state=LOST; break; }; sleep 0.5 ;;
         *) break ;;
         esac
     done
@@ -45,7 +47,7 @@ wait_job() {
 wait_running() {
     local jid=$1
     for _ in $(seq 120); do
-        scontrol show job "$jid" | grep -q 'JobState=RUNNING' && return 0
+        scontrol show job "$jid" 2>/dev/null | grep -q 'JobState=RUNNING' && return 0
         sleep 0.5
     done
     return 1
