@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <new>
 #include <stdexcept>
 #include <thread>
 
@@ -36,6 +38,19 @@ void readTensor(const checkpoint::Checkpoint& checkpoint, const checkpoint::Tens
                                          end, static_cast<std::uint64_t>(info.st_size)));
         throw;
     }
+}
+
+/// xxh3-64 of the Nz layout of `matrix`, fed block by block in Nz order: the same value as
+/// hashing toNz(matrix) in one piece.
+std::uint64_t nzChecksumOf(std::span<const std::uint8_t> matrix, layout::ByteShape shape) {
+    const std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
+                                                                          &XXH3_freeState);
+    if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
+        throw std::bad_alloc();
+    layout::forEachNzBlock(matrix, shape, [&](std::span<const std::uint8_t, layout::kBlockBytes> b) {
+        XXH3_64bits_update(state.get(), b.data(), b.size());
+    });
+    return XXH3_64bits_digest(state.get());
 }
 
 } // namespace
@@ -68,28 +83,29 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
             const layout::NdWeight nd{raw, tensor.shape[0], tensor.shape[1], item,
                                       settings.transpose};
             const layout::ByteShape shape = layout::byteShapeOf(nd);
-            std::vector<std::uint8_t> nz;
+            // The byte matrix the Nz layout is made of: the weight, or its transpose.
+            std::vector<std::uint8_t> turned;
             if (settings.transpose) {
-                const std::vector<std::uint8_t> turned =
-                    layout::transposeElements(raw, nd.rows, nd.cols, item);
-                raw = {};
-                nz = layout::toNz(turned, shape);
-            } else {
-                nz = layout::toNz(raw, shape);
+                turned = layout::transposeElements(raw, nd.rows, nd.cols, item);
                 raw = {};
             }
+            const std::span<const std::uint8_t> matrix = settings.transpose ? turned : raw;
             const layout::NzShape nzShape = layout::nzShapeOf(shape);
             out.nzShape = {static_cast<std::int64_t>(nzShape.k1),
                            static_cast<std::int64_t>(nzShape.n1),
                            static_cast<std::int64_t>(layout::kBlockRows),
                            static_cast<std::int64_t>(layout::kBlockCols)};
-            out.nzChecksum = XXH3_64bits(nz.data(), nz.size());
             if (entry.action == plan::Action::Disable) {
+                std::vector<std::uint8_t> nz = layout::toNz(matrix, shape);
+                out.nzChecksum = XXH3_64bits(nz.data(), nz.size());
                 out.info = layout::infoOf(shape);
                 out.weight = std::move(nz);
             } else {
-                layout::CompressedWeight compressed =
-                    layout::compressNzWeight(nz, shape, entry.type);
+                // Tiles are gathered straight from the matrix and the checksum of the Nz bytes
+                // is streamed from it too: no full Nz copy (it cost ~20% of the codec's time).
+                out.nzChecksum = nzChecksumOf(matrix, shape);
+                layout::CompressedWeight compressed = layout::compressWeight(
+                    {matrix, shape.rows, shape.rowBytes, 1, false}, entry.type);
                 out.weight = std::move(compressed.weight);
                 out.index = std::move(compressed.index);
                 out.info = compressed.info;
