@@ -2,6 +2,7 @@
 // agreeOnFailure before the next collective, so all ranks stop together with one message.
 #include "compress_pipeline.h"
 
+#include "background_sync.h"
 #include "failure.h"
 #include "output_layout.h"
 #include "progress.h"
@@ -34,6 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// The most tensor data (work bytes) a rank takes into one round; the memory budget can only
+/// make rounds smaller.
+constexpr std::uint64_t kRoundTargetBytes = std::uint64_t{256} << 20;
+
 plan::Options planOptions(const CompressOptions& o) {
     plan::Options p;
     if (!o.description.empty())
@@ -44,7 +49,9 @@ plan::Options planOptions(const CompressOptions& o) {
     p.pseudoSparse = o.pseudoSparse;
     p.sparseRatio = o.sparseRatio;
     p.seed = o.seed;
-    p.memoryBudget = o.memoryBudget;
+    // Rounds no larger than kRoundTargetBytes even under a large budget: the disk writes one
+    // round's data while the next round is computed, so several rounds hide most of the I/O.
+    p.memoryBudget = std::min(o.memoryBudget, kRoundTargetBytes);
     return p;
 }
 
@@ -293,6 +300,46 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     }
     std::vector<report::TensorStats> myStats;
     StopAgreement stop(world.dup());
+    std::optional<BackgroundSync> sync;
+    try {
+        sync.emplace(partial);
+    } catch (...) {
+        failure.capture();
+    }
+    if (const int code = agreeOnFailure(world, failure))
+        return stopWith(code, file, nullptr, world);
+    // The tensors written in the last round and not yet marked done (the same on every rank).
+    std::vector<OutputMeta> unmarked;
+    // The markers go in only after the data reached the disk, and are flushed themselves so
+    // that a killed job keeps the round. Each step is agreed on before the next collective
+    // call: writing the metadata can fail on some ranks only (each writes its share), and a
+    // rank that left a flush with an error must not leave the others waiting in markDone.
+    // Returns the agreed exit code (0: marked). *Collective*.
+    const auto markDoneAfterSync = [&](std::vector<OutputMeta>& metas) -> int {
+        if (metas.empty())
+            return 0;
+        Failure marking;
+        try {
+            sync->wait();
+        } catch (...) {
+            marking.capture();
+        }
+        if (const int code = agreeOnFailure(world, marking))
+            return code;
+        for (const bool mark : {false, true}) {
+            try {
+                if (mark)
+                    markDone(*file, plan, metas);
+                file->flush();
+            } catch (...) {
+                marking.capture();
+            }
+            if (const int code = agreeOnFailure(world, marking))
+                return code;
+        }
+        metas.clear();
+        return 0;
+    };
     for (int round = 0; round < plan.rounds; ++round) {
         // 3a. My tensors of the round. Between two tensors a rank asks to stop when it got a
         // signal or failed, and stops when the ranks agreed to; the finished tensors are kept.
@@ -315,6 +362,9 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             failure.capture();
         }
         stop.finishRound(wantStop || failure.failed() || stopSignal() != 0);
+        // The previous round's data had this round's compute time to reach the disk.
+        if (const int code = markDoneAfterSync(unmarked))
+            return stopWith(code, file, &progress, world);
         // A failed tensor ends the run without writing the round: the input or the system
         // needs fixing first, and --resume refuses a changed input anyway.
         if (const int code = agreeOnFailure(world, failure))
@@ -357,22 +407,6 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         if (const int code = agreeOnFailure(world, failure))
             return stopWith(code, file, &progress, world);
 
-        // 3c. The markers go in only after the data reached the file system, and are flushed
-        // themselves so that a killed job keeps this round.
-        // Each flush is agreed on before the next collective call: writing the metadata can
-        // fail on some ranks only (each writes its share), and a rank that left the flush
-        // with an error must not leave the others waiting inside markDone.
-        for (const bool marking : {false, true}) {
-            try {
-                if (marking)
-                    markDone(*file, plan, metas);
-                file->flush();
-            } catch (...) {
-                failure.capture();
-            }
-            if (const int code = agreeOnFailure(world, failure))
-                return stopWith(code, file, &progress, world);
-        }
         for (const TensorOutput& output : outputs) {
             const plan::TensorPlan& e = plan.tensors[output.planIndex];
             report::TensorStats s;
@@ -390,14 +424,25 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         }
         progress.tick();
 
+        // 3c. This round's tensors are marked done once their data are on disk: now for the
+        // last round, otherwise after the next round is computed while the disk writes them.
+        unmarked = std::move(metas);
+        if (round + 1 < plan.rounds) { // the same on every rank: the decision is collective
+            sync->start();
+        } else if (const int code = markDoneAfterSync(unmarked)) {
+            return stopWith(code, file, &progress, world);
+        }
+
         // 3d. A stop agreed in the round, or a signal that came while writing: the rank that
-        // got the signal says so, every rank exits with code 5.
+        // got the signal says so, every rank exits with code 5, keeping what was written.
         // (A stop agreed in the round implies that some rank holds a signal.)
         if (const int signal = stopSignal())
             failure = {static_cast<int>(ExitCode::Interrupted),
                        stoppedError(signal, partial).what()};
-        if (const int code = agreeOnFailure(world, failure))
-            return stopWith(code, file, &progress, world);
+        if (const int code = agreeOnFailure(world, failure)) {
+            const int markCode = markDoneAfterSync(unmarked);
+            return stopWith(markCode != 0 ? markCode : code, file, &progress, world);
+        }
     }
     progress.finish();
 
