@@ -129,7 +129,7 @@ void setUpLogging(const RawFlags& raw, int rank) {
 // 1 GiB checkpoint that was 180k page faults and most of the run's system time. Keeping freed
 // memory in the heap for the next tensor avoids it; the plan already bounds what is held.
 void keepFreedMemoryForReuse() {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's largest: blocks up to 32 MiB from the heap
+    mallopt(M_MMAP_MAX, 0); // every block from the heap, where a freed one is reused
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 

@@ -40,6 +40,20 @@ void readTensor(const checkpoint::Checkpoint& checkpoint, const checkpoint::Tens
     }
 }
 
+/// The rank's buffer for the tensor being read, reused from tensor to tensor and grown to the
+/// largest: a fresh, zero-filled buffer per tensor cost a page fault per 4 KiB read, the
+/// largest part of a run's system time on large weights.
+std::span<std::uint8_t> readBuffer(std::size_t bytes) {
+    thread_local std::unique_ptr<std::uint8_t[]> buffer;
+    thread_local std::size_t capacity = 0;
+    if (capacity < bytes) {
+        buffer.reset();
+        buffer = std::make_unique_for_overwrite<std::uint8_t[]>(bytes);
+        capacity = bytes;
+    }
+    return {buffer.get(), bytes};
+}
+
 /// xxh3-64 of the Nz layout of `matrix`, fed block by block in Nz order: the same value as
 /// hashing toNz(matrix) in one piece.
 std::uint64_t nzChecksumOf(std::span<const std::uint8_t> matrix, layout::ByteShape shape) {
@@ -70,11 +84,12 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
         std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
     TensorOutput out;
     out.planIndex = planIndex;
-    std::vector<std::uint8_t> raw(tensor.bytes);
-    readTensor(checkpoint, tensor, raw);
     if (entry.action == plan::Action::Passthrough) {
-        out.weight = std::move(raw);
+        out.weight.resize(tensor.bytes);
+        readTensor(checkpoint, tensor, out.weight);
     } else {
+        const std::span<std::uint8_t> raw = readBuffer(tensor.bytes);
+        readTensor(checkpoint, tensor, raw);
         try {
             const std::size_t item = checkpoint::itemSize(tensor.dtype);
             if (settings.pseudoSparse)
@@ -85,10 +100,8 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
             const layout::ByteShape shape = layout::byteShapeOf(nd);
             // The byte matrix the Nz layout is made of: the weight, or its transpose.
             std::vector<std::uint8_t> turned;
-            if (settings.transpose) {
+            if (settings.transpose)
                 turned = layout::transposeElements(raw, nd.rows, nd.cols, item);
-                raw = {};
-            }
             const std::span<const std::uint8_t> matrix = settings.transpose ? turned : raw;
             const layout::NzShape nzShape = layout::nzShapeOf(shape);
             out.nzShape = {static_cast<std::int64_t>(nzShape.k1),

@@ -25,6 +25,12 @@ CompressedWeight compressTiles(ByteShape shape, codec::CompressType type, Gather
     CompressedWeight result;
     result.info = infoOf(shape);
     result.index.reserve(tiles.size() * codec::kIndexEntryBytes);
+    // The worst case up front: growing the vector tile by tile copied and re-faulted the
+    // whole output several times over on large weights; untouched reserve costs nothing.
+    std::size_t worst = 0;
+    for (const Tile& tile : tiles)
+        worst += codec::maxCompressedSize(tile.bytes(), tile.bytes());
+    result.weight.reserve(worst);
     // One tile buffer reused for every call: at most 32 KiB, so it stays in L1/L2 while the
     // codec reads it.
     std::vector<std::uint8_t> buffer(kTileBlocks * kTileBlocks * kBlockBytes);
