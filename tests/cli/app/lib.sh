@@ -1,54 +1,19 @@
 # Helpers shared by the compress CLI tests. Sourced; expects NZCOMPRESS, CHECK_OUTPUT, MPIEXEC,
 # MPIEXEC_NUMPROC_FLAG, SOURCE_DIR and PYTHON from CTest (with defaults for running by hand).
-set -euo pipefail
-
 : "${NZCOMPRESS:?set NZCOMPRESS to the nzcompress program}"
 : "${CHECK_OUTPUT:?set CHECK_OUTPUT to the check_output program}"
 : "${MPIEXEC:=mpiexec}"
 : "${MPIEXEC_NUMPROC_FLAG:=-n}"
 : "${SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}"
 : "${PYTHON:=/usr/bin/python3}"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/nzc_cli_app.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+# shellcheck source=../common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh" cli_app
 
 # run_ranks N ARGS...: nzcompress compress under mpiexec with N ranks; returns its exit code.
 run_ranks() {
     local ranks=$1
     shift
     "$MPIEXEC" "$MPIEXEC_NUMPROC_FLAG" "$ranks" "$NZCOMPRESS" compress "$@"
-}
-
-# expect_code CODE COMMAND...: runs COMMAND, fails unless it exits with CODE. Its stderr is
-# kept in $WORK/stderr.
-expect_code() {
-    local expected=$1
-    shift
-    local code=0
-    "$@" >"$WORK/stdout" 2>"$WORK/stderr" || code=$?
-    if [[ $code -ne $expected ]]; then
-        cat "$WORK/stdout" "$WORK/stderr" >&2
-        fail "expected exit code $expected, got $code: $*"
-    fi
-}
-
-# error_lines: the "nzcompress: error:" lines of the last expect_code.
-error_lines() {
-    grep -c '^nzcompress: error:' "$WORK/stderr" || true
-}
-
-# make_checkpoint DIR [maker options]: the synthetic LLaMA-like checkpoint of scripts/.
-make_checkpoint() {
-    local dir=$1
-    shift
-    "$PYTHON" "$SOURCE_DIR/scripts/make_synthetic_checkpoint.py" "$dir" "$@" >/dev/null
 }
 
 # same_data A.h5 B.h5: h5diff finds no difference in the tensor groups (the /report table has

@@ -1,42 +1,15 @@
 # Helpers shared by the read-side CLI tests. Sourced; expects NZCOMPRESS, SOURCE_DIR and PYTHON
 # from CTest (with defaults for running by hand).
-set -euo pipefail
-
 : "${NZCOMPRESS:?set NZCOMPRESS to the nzcompress program}"
 : "${SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}"
 : "${PYTHON:=/usr/bin/python3}"
 # compress runs here without mpirun, as one rank.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/nzc_cli_readside.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=../common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh" cli_readside
 
 EXAMPLE="$SOURCE_DIR/tests/data/example"
 EXAMPLE_DESC="$EXAMPLE/quant_model_description_w8a8s.json"
 EXAMPLE_WEIGHTS="$EXAMPLE/quant_model_weight_w8a8s.safetensors"
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# expect_code CODE COMMAND...: runs COMMAND, fails unless it exits with CODE. Its output is
-# kept in $WORK/stdout and $WORK/stderr.
-expect_code() {
-    local expected=$1
-    shift
-    local code=0
-    "$@" >"$WORK/stdout" 2>"$WORK/stderr" || code=$?
-    if [[ $code -ne $expected ]]; then
-        cat "$WORK/stdout" "$WORK/stderr" >&2
-        fail "expected exit code $expected, got $code: $*"
-    fi
-}
-
-# error_lines: the "nzcompress: error:" lines of the last expect_code.
-error_lines() {
-    grep -c '^nzcompress: error:' "$WORK/stderr" || true
-}
 
 # one_error_naming TEXT: the last command printed exactly one error line, and it contains TEXT.
 one_error_naming() {
@@ -51,13 +24,6 @@ compress_example() {
     shift
     "$NZCOMPRESS" compress --input "$EXAMPLE" --description "$EXAMPLE_DESC" --output "$out" \
         --quiet "$@" || fail "compress exited with $?"
-}
-
-# make_checkpoint DIR [maker options]: the synthetic checkpoint of scripts/.
-make_checkpoint() {
-    local dir=$1
-    shift
-    "$PYTHON" "$SOURCE_DIR/scripts/make_synthetic_checkpoint.py" "$dir" "$@" >/dev/null
 }
 
 # same_tensors RESTORED.safetensors SOURCE...: every tensor of the sources (files or folders
