@@ -87,6 +87,7 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
     if (entry.action == plan::Action::Passthrough) {
         out.weight.resize(tensor.bytes);
         readTensor(checkpoint, tensor, out.weight);
+        out.nzChecksum = XXH3_64bits(out.weight.data(), out.weight.size()); // of the copy
     } else {
         const std::span<std::uint8_t> raw = readBuffer(tensor.bytes);
         readTensor(checkpoint, tensor, raw);
