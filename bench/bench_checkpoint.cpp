@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
             for (std::size_t t = 0; t < weights.size(); ++t) {
                 const nzc::layout::NdWeight nd{weights[t], infos[t]->shape[0], infos[t]->shape[1],
                                                1, false};
-                stored += nzc::layout::compressWeight(nd, nzc::codec::CompressType::Low)
-                              .weight.size();
+                stored +=
+                    nzc::layout::compressWeight(nd, nzc::codec::CompressType::Low).weight.size();
             }
             seconds.push_back(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());

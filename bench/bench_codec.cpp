@@ -95,8 +95,8 @@ void BM_StageDictionary(benchmark::State& state) {
     const auto& data = sparseData();
     for (auto _ : state)
         for (std::size_t offset = 0; offset < data.size(); offset += kFractal)
-            benchmark::DoNotOptimize(
-                detail::buildDictionary(std::span(data).subspan(offset, kFractal), CompressType::Low));
+            benchmark::DoNotOptimize(detail::buildDictionary(
+                std::span(data).subspan(offset, kFractal), CompressType::Low));
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * data.size()));
 }
 

@@ -17,7 +17,21 @@ namespace nzc::checkpoint {
 
 /// Element types, named as safetensors names them. F8 kinds are carried as opaque bytes.
 enum class DType {
-    Bool, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, F8_E4M3, F8_E5M2,
+    Bool,
+    U8,
+    I8,
+    I16,
+    U16,
+    F16,
+    BF16,
+    I32,
+    U32,
+    F32,
+    F64,
+    I64,
+    U64,
+    F8_E4M3,
+    F8_E5M2,
 };
 
 /// Bytes per element.

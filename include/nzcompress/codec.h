@@ -15,12 +15,12 @@ namespace nzc::codec {
 /// 0 = low-sparse (W8A8S, int8), 1 = high-sparse (W16A16S, fp16): two dictionaries and code sets.
 enum class CompressType : int { Low = 0, High = 1 };
 
-inline constexpr std::size_t kEngines = 4;          ///< engines a fractal is dealt to
-inline constexpr std::size_t kBlockBytes = 64;      ///< bytes per block dealt to one engine
-inline constexpr std::size_t kFractalUnit = 512;    ///< fractal sizes are multiples of this
+inline constexpr std::size_t kEngines = 4;       ///< engines a fractal is dealt to
+inline constexpr std::size_t kBlockBytes = 64;   ///< bytes per block dealt to one engine
+inline constexpr std::size_t kFractalUnit = 512; ///< fractal sizes are multiples of this
 inline constexpr std::size_t kMaxFractalSize = 32768;
-inline constexpr std::size_t kIndexEntryBytes = 8;  ///< index bytes per fractal
-inline constexpr std::size_t kStoredUnit = 128;     ///< stored lengths/offsets count in these
+inline constexpr std::size_t kIndexEntryBytes = 8; ///< index bytes per fractal
+inline constexpr std::size_t kStoredUnit = 128;    ///< stored lengths/offsets count in these
 inline constexpr std::size_t kEngineHeaderBytes = 40;
 
 /// One call's configuration (the reference `CompressConfig`, mode A).

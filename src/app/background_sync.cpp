@@ -26,8 +26,8 @@ void BackgroundSync::start() {
         return;
     // fdatasync on any descriptor of the file writes back every dirty page of it, also those
     // written through HDF5's own descriptor.
-    pending_ = std::async(std::launch::async,
-                          [fd = fd_] { return ::fdatasync(fd) == 0 ? 0 : errno; });
+    pending_ =
+        std::async(std::launch::async, [fd = fd_] { return ::fdatasync(fd) == 0 ? 0 : errno; });
 }
 
 void BackgroundSync::wait() {
@@ -35,8 +35,8 @@ void BackgroundSync::wait() {
         return;
     const int error = pending_.get();
     if (error != 0)
-        throw IoError(path_, std::string("writing the data to disk failed: ") +
-                                 std::strerror(error));
+        throw IoError(path_,
+                      std::string("writing the data to disk failed: ") + std::strerror(error));
 }
 
 } // namespace nzc::app

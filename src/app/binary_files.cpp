@@ -13,7 +13,9 @@ namespace nzc::app {
 
 namespace {
 
-std::string osError() { return std::strerror(errno); }
+std::string osError() {
+    return std::strerror(errno);
+}
 
 /// Closes a file descriptor on scope exit.
 class FileDescriptor {
@@ -51,8 +53,8 @@ std::vector<std::uint8_t> readBinaryFile(const std::string& path) {
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(status.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {
-        const ssize_t got = ::pread(file.get(), bytes.data() + done, bytes.size() - done,
-                                    static_cast<off_t>(done));
+        const ssize_t got =
+            ::pread(file.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -64,8 +66,7 @@ std::vector<std::uint8_t> readBinaryFile(const std::string& path) {
     return bytes;
 }
 
-void writeBinaryFile(const std::string& path, std::span<const std::uint8_t> bytes,
-                     bool overwrite) {
+void writeBinaryFile(const std::string& path, std::span<const std::uint8_t> bytes, bool overwrite) {
     struct stat status {};
     if (!overwrite && ::stat(path.c_str(), &status) == 0)
         throw UsageError(path + ": exists; pass --force to overwrite it");

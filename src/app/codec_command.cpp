@@ -28,8 +28,8 @@ int runCodecCommand(const Args& args) {
         "index), exactly as the reference CompressWeights does, and writes the compressed bytes\n"
         "and the index (8 bytes per fractal). The input size must be a multiple of the fractal\n"
         "size.\n\noptions");
-    options.add_options()("help,h", "show this help")(
-        "input", po::value(&input)->required(), "raw input buffer")(
+    options.add_options()("help,h", "show this help")("input", po::value(&input)->required(),
+                                                      "raw input buffer")(
         "fractal-size", po::value(&fractalSize)->required(),
         "bytes per fractal: a multiple of 512, at most 32768")(
         "compress-type", po::value(&compressType)->required(),
@@ -37,8 +37,8 @@ int runCodecCommand(const Args& args) {
         "init-offset", po::value(&initOffset)->default_value(0),
         "compressed bytes already written before this call (shifts the index offsets)")(
         "weight-out", po::value(&weightOut)->required(), "file for the compressed bytes")(
-        "index-out", po::value(&indexOut)->required(), "file for the index")(
-        "force", "overwrite existing output files");
+        "index-out", po::value(&indexOut)->required(),
+        "file for the index")("force", "overwrite existing output files");
     po::variables_map values;
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                   .options(options)
@@ -64,9 +64,11 @@ int runCodecCommand(const Args& args) {
 
     const auto bytes = readBinaryFile(input);
     if (bytes.empty() || bytes.size() % fractalSize != 0)
-        throw InputError(input, "", "size " + std::to_string(bytes.size()) +
-                                        " bytes is not a non-zero multiple of the fractal "
-                                        "size " + std::to_string(fractalSize));
+        throw InputError(input, "",
+                         "size " + std::to_string(bytes.size()) +
+                             " bytes is not a non-zero multiple of the fractal "
+                             "size " +
+                             std::to_string(fractalSize));
     std::vector<std::uint8_t> weight;
     std::vector<std::uint8_t> index;
     const std::size_t compressed = codec::compress(bytes, config, weight, index);

@@ -44,8 +44,8 @@ void printUsage(std::ostream& out) {
            "usage: nzcompress <command> [options]   (nzcompress <command> --help for details)\n\n"
            "commands:\n";
     for (const auto& command : kCommands) {
-        out << "  " << command.name << std::string(12 - command.name.size(), ' ')
-            << command.summary << "\n";
+        out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
+            << "\n";
     }
     out << "\nexit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input data,\n"
            "            4 I/O error, 5 interrupted (resume with --resume)\n";
@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
             if (command.name == name)
                 return command.run(args);
         }
-        return fail(nzc::ExitCode::Usage, "unknown command '" + std::string(name) +
-                                              "' (see nzcompress --help)");
+        return fail(nzc::ExitCode::Usage,
+                    "unknown command '" + std::string(name) + "' (see nzcompress --help)");
     } catch (const nzc::Error& error) {
         return fail(error.code(), error.what());
     } catch (const boost::program_options::error& error) {

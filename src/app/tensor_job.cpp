@@ -58,12 +58,13 @@ std::span<std::uint8_t> readBuffer(std::size_t bytes) {
 /// hashing toNz(matrix) in one piece.
 std::uint64_t nzChecksumOf(std::span<const std::uint8_t> matrix, layout::ByteShape shape) {
     const std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
-                                                                          &XXH3_freeState);
+                                                                         &XXH3_freeState);
     if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
         throw std::bad_alloc();
-    layout::forEachNzBlock(matrix, shape, [&](std::span<const std::uint8_t, layout::kBlockBytes> b) {
-        XXH3_64bits_update(state.get(), b.data(), b.size());
-    });
+    layout::forEachNzBlock(matrix, shape,
+                           [&](std::span<const std::uint8_t, layout::kBlockBytes> b) {
+                               XXH3_64bits_update(state.get(), b.data(), b.size());
+                           });
     return XXH3_64bits_digest(state.get());
 }
 

@@ -37,6 +37,7 @@ inline constexpr std::uint8_t kLowHeaderTag = 0xA8;
 inline constexpr std::uint8_t kHighHeaderTag = 0x88;
 
 // Codes of the non-zero dictionary ranks 1, 2, ... in order.
+// clang-format off
 inline constexpr std::array<Code, 35> kLowRankCodes{{
     {2, 3},   {6, 3},   {1, 3},                                                     // 1-3
     {5, 6},   {37, 6},  {21, 6},  {53, 6},  {13, 6},  {45, 6},  {29, 6},  {61, 6},  // 4-11
@@ -58,6 +59,7 @@ inline constexpr std::array<Code, 33> kHighRankCodes{{
 inline constexpr std::array<RunCode, 2> kLowRunCodes{{{2, {4, 3}}, {1, {0, 3}}}};
 inline constexpr std::array<RunCode, 5> kHighRunCodes{
     {{9, {5, 6}}, {4, {6, 3}}, {3, {2, 3}}, {2, {4, 3}}, {1, {0, 3}}}};
+// clang-format on
 
 inline constexpr std::uint8_t reverseBits8(std::uint8_t value) {
     std::uint8_t reversed = 0;

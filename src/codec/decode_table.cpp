@@ -22,8 +22,7 @@ DecodeTable buildDecodeTable(CompressType type, std::size_t& conflicts) {
     conflicts = 0;
     const auto ranks = rankCodes(type);
     for (std::size_t r = 0; r < ranks.size(); ++r)
-        claim(table, ranks[r], {DecodeEntry::Rank, 0, static_cast<std::uint8_t>(r + 1)},
-              conflicts);
+        claim(table, ranks[r], {DecodeEntry::Rank, 0, static_cast<std::uint8_t>(r + 1)}, conflicts);
     for (const RunCode& run : runCodes(type))
         claim(table, run.code, {DecodeEntry::Run, 0, run.zeros}, conflicts);
     claim(table, kEndMark, {DecodeEntry::EndMark, 0, 0}, conflicts);

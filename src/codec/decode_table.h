@@ -42,7 +42,6 @@ const FastDecodeTable& fastDecodeTable(CompressType type);
 
 /// The table of a compress type (built once, then shared; thread-safe).
 
-
 /// Builds a table; `conflicts` counts table slots claimed by two codes (0 for a prefix-free
 /// code set; exposed so a test can prove it).
 DecodeTable buildDecodeTable(CompressType type, std::size_t& conflicts);

@@ -204,7 +204,8 @@ struct Scratch {
 Scratch& scratchFor(std::size_t fractalSize) {
     thread_local Scratch work;
     if (work.fractalSize < fractalSize) {
-        work.streamMemory = std::make_unique_for_overwrite<std::uint8_t[]>(fractalSize + kStoredUnit);
+        work.streamMemory =
+            std::make_unique_for_overwrite<std::uint8_t[]>(fractalSize + kStoredUnit);
         work.engineMemory = std::make_unique_for_overwrite<std::uint8_t[]>(
             kEngines * (fractalSize / kEngines + kRunSlack));
         work.fractalSize = fractalSize;

@@ -105,9 +105,9 @@ std::size_t compress(std::span<const std::uint8_t> input, const CodecConfig& con
     index.resize(indexStart + fractals * kIndexEntryBytes);
     std::size_t cursor = 0;
     for (std::size_t f = 0; f < fractals; ++f) {
-        IndexEntry entry = encodeFractal(input.data() + f * fractalSize, fractalSize, codes,
-                                         work.engineInput.get(), work.engineOutput.get(),
-                                         work.fractal.get());
+        IndexEntry entry =
+            encodeFractal(input.data() + f * fractalSize, fractalSize, codes,
+                          work.engineInput.get(), work.engineOutput.get(), work.fractal.get());
         weight.insert(weight.end(), work.fractal.get(), work.fractal.get() + entry.storedBytes);
         entry.offsetUnits = offsetUnits(cursor, config.initOffset);
         writeIndexEntry(entry, index.data() + indexStart + f * kIndexEntryBytes);

@@ -158,7 +158,8 @@ std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const
             used += length;
             // The run counter is computed from the byte, not looked up, so that the next
             // table load does not wait for this one.
-            const std::size_t afterZero = pendingRow + 256 == longestRun * 256 ? 0 : pendingRow + 256;
+            const std::size_t afterZero =
+                pendingRow + 256 == longestRun * 256 ? 0 : pendingRow + 256;
             pendingRow = byte == zeroByte ? afterZero : 0;
         }
         const std::size_t pending = pendingRow / 256;

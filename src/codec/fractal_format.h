@@ -26,7 +26,7 @@ inline constexpr std::size_t fractalOffsetOfEngineByte(std::size_t engine, std::
 }
 
 struct IndexEntry {
-    std::size_t storedBytes = 0;   ///< multiple of 128
+    std::size_t storedBytes = 0; ///< multiple of 128
     bool compressed = false;
     std::uint32_t offsetUnits = 0; ///< ceil((cursor + initOffset) / 128)
 };

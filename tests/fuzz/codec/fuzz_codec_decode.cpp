@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             input[i % input.size()] = data[i];
         compress(input, config, weight, index);
         for (std::size_t i = payload; i + 1 < size; i += 2) {
-            const std::size_t where = (std::size_t{data[i]} * 131 + i) % (weight.size() + index.size());
+            const std::size_t where =
+                (std::size_t{data[i]} * 131 + i) % (weight.size() + index.size());
             if (where < weight.size())
                 weight[where] ^= data[i + 1];
             else

@@ -69,7 +69,8 @@ TEST(CodecCorruptInput, FlippedHeaderOrPayloadBitsNeverEscapeTheBuffers) {
                     if (rng() % 8 == 0)
                         index[rng() % index.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
                     else
-                        weight[rng() % weight.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+                        weight[rng() % weight.size()] ^=
+                            static_cast<std::uint8_t>(1u << (rng() % 8));
                 }
                 std::vector<std::uint8_t> out(c.input.size());
                 try {

@@ -66,8 +66,8 @@ TEST(CodecPackerModel, TablePackerEqualsPlainModel) {
 
         std::vector<std::uint8_t> produced(engineOutputCapacity(engineBytes) + 8, 0);
         const std::size_t length = encodeEngine(data.data(), engineBytes, codes, produced.data());
-        const auto expected = test_data::modelEncodePackets(data, zero, modelCodes(codes),
-                                                            modelRuns(type));
+        const auto expected =
+            test_data::modelEncodePackets(data, zero, modelCodes(codes), modelRuns(type));
         ASSERT_EQ(length, expected.size()) << "trial " << trial;
         if (length == 0) {
             ++bypassed;
@@ -75,8 +75,7 @@ TEST(CodecPackerModel, TablePackerEqualsPlainModel) {
         }
         ++compared;
         ASSERT_EQ(0, std::memcmp(produced.data() + kEngineHeaderBytes,
-                                 expected.data() + kEngineHeaderBytes,
-                                 length - kEngineHeaderBytes))
+                                 expected.data() + kEngineHeaderBytes, length - kEngineHeaderBytes))
             << "trial " << trial;
     }
     EXPECT_GT(compared, 1000u);

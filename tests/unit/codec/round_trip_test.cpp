@@ -63,17 +63,18 @@ std::vector<RoundTripCase> roundTripCases() {
     std::vector<RoundTripCase> cases;
     for (const auto kind : test_data::allKinds())
         for (const auto type : {CompressType::Low, CompressType::High})
-            for (const std::size_t fractal : {std::size_t{512}, std::size_t{1536}, std::size_t{8192}, std::size_t{32768}})
+            for (const std::size_t fractal :
+                 {std::size_t{512}, std::size_t{1536}, std::size_t{8192}, std::size_t{32768}})
                 cases.push_back({kind, type, fractal, std::uint64_t{fractal == 1536 ? 300u : 0u}});
     return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Kinds, CodecRoundTrip, ::testing::ValuesIn(roundTripCases()), [](const auto& info) {
-        return test_data::kindName(info.param.kind) +
-               (info.param.type == CompressType::Low ? "_low_" : "_high_") +
-               std::to_string(info.param.fractalSize);
-    });
+INSTANTIATE_TEST_SUITE_P(Kinds, CodecRoundTrip, ::testing::ValuesIn(roundTripCases()),
+                         [](const auto& info) {
+                             return test_data::kindName(info.param.kind) +
+                                    (info.param.type == CompressType::Low ? "_low_" : "_high_") +
+                                    std::to_string(info.param.fractalSize);
+                         });
 
 TEST(CodecRoundTrip, SparseDataCompressesAndUniformDataBypasses) {
     const CodecConfig config{32768, CompressType::Low, 0};
@@ -93,8 +94,7 @@ TEST(CodecConfigCheck, RejectsSizesTheFormatCannotExpress) {
     const std::vector<std::uint8_t> input(1024, 0);
     EXPECT_THROW(compress(input, {500, CompressType::Low, 0}, weight, index), CodecError);
     EXPECT_THROW(compress(input, {65536, CompressType::Low, 0}, weight, index), CodecError);
-    EXPECT_THROW(compress(std::span(input).first(1000), {512, CompressType::Low, 0}, weight,
-                          index),
+    EXPECT_THROW(compress(std::span(input).first(1000), {512, CompressType::Low, 0}, weight, index),
                  CodecError);
     EXPECT_THROW(compress({}, {512, CompressType::Low, 0}, weight, index), CodecError);
     EXPECT_TRUE(weight.empty());

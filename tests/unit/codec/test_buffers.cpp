@@ -11,24 +11,33 @@ namespace nzc::codec::test_data {
 
 std::string kindName(BufferKind kind) {
     switch (kind) {
-    case BufferKind::Zeros: return "zeros";
-    case BufferKind::Dense: return "dense";
-    case BufferKind::Sparse: return "sparse";
-    case BufferKind::TwoOfFour: return "two_of_four";
-    case BufferKind::Uniform: return "uniform";
-    case BufferKind::ZeroByteNot0: return "zero_byte_7f";
-    case BufferKind::ManyValues: return "many_values";
-    case BufferKind::TiedCounts: return "tied_counts";
-    case BufferKind::LongRuns: return "long_runs";
+    case BufferKind::Zeros:
+        return "zeros";
+    case BufferKind::Dense:
+        return "dense";
+    case BufferKind::Sparse:
+        return "sparse";
+    case BufferKind::TwoOfFour:
+        return "two_of_four";
+    case BufferKind::Uniform:
+        return "uniform";
+    case BufferKind::ZeroByteNot0:
+        return "zero_byte_7f";
+    case BufferKind::ManyValues:
+        return "many_values";
+    case BufferKind::TiedCounts:
+        return "tied_counts";
+    case BufferKind::LongRuns:
+        return "long_runs";
     }
     return "unknown";
 }
 
 const std::vector<BufferKind>& allKinds() {
     static const std::vector<BufferKind> kinds{
-        BufferKind::Zeros,        BufferKind::Dense,      BufferKind::Sparse,
-        BufferKind::TwoOfFour,    BufferKind::Uniform,    BufferKind::ZeroByteNot0,
-        BufferKind::ManyValues,   BufferKind::TiedCounts, BufferKind::LongRuns};
+        BufferKind::Zeros,      BufferKind::Dense,      BufferKind::Sparse,
+        BufferKind::TwoOfFour,  BufferKind::Uniform,    BufferKind::ZeroByteNot0,
+        BufferKind::ManyValues, BufferKind::TiedCounts, BufferKind::LongRuns};
     return kinds;
 }
 

@@ -9,15 +9,15 @@ namespace nzc::codec::test_data {
 
 /// Kinds of synthetic buffer; each stresses a different part of the format.
 enum class BufferKind {
-    Zeros,          ///< one long run
-    Dense,          ///< Gaussian, no zeros: mostly bypass
-    Sparse,         ///< Gaussian with a fraction of zeros
-    TwoOfFour,      ///< 2:4 structured sparsity
-    Uniform,        ///< all 256 values equally likely: bypass
-    ZeroByteNot0,   ///< most frequent byte 0x7f
-    ManyValues,     ///< sparse with a wide spread: many escapes
-    TiedCounts,     ///< few values with equal counts: dictionary tie order matters
-    LongRuns,       ///< long zero runs between short bursts
+    Zeros,        ///< one long run
+    Dense,        ///< Gaussian, no zeros: mostly bypass
+    Sparse,       ///< Gaussian with a fraction of zeros
+    TwoOfFour,    ///< 2:4 structured sparsity
+    Uniform,      ///< all 256 values equally likely: bypass
+    ZeroByteNot0, ///< most frequent byte 0x7f
+    ManyValues,   ///< sparse with a wide spread: many escapes
+    TiedCounts,   ///< few values with equal counts: dictionary tie order matters
+    LongRuns,     ///< long zero runs between short bursts
 };
 
 std::string kindName(BufferKind kind);
