@@ -19,8 +19,9 @@ mpirun -n 2 --oversubscribe "$nzcompress" compress \
     --input "$example/quant_model_weight_w8a8s.safetensors" \
     --description "$example/quant_model_description_w8a8s.json" \
     --output "$out/example.h5" --report "$out/example-report.json" --debug --force
-echo "== inspect"
-"$nzcompress" inspect "$out/example.h5" | head -n 20
+echo "== inspect (first lines; the whole table is in $out/inspect.txt)"
+"$nzcompress" inspect "$out/example.h5" >"$out/inspect.txt"
+head -n 20 "$out/inspect.txt"
 echo "== verify (decode every tensor, compare with the source)"
 "$nzcompress" verify "$out/example.h5" --input "$example/quant_model_weight_w8a8s.safetensors"
 echo "== export for msModelSlim users"
