@@ -46,10 +46,8 @@ void setCounters(benchmark::State& state, std::size_t compressedBytes) {
     state.counters["ratio"] = static_cast<double>(compressedBytes) / double(kRows * kCols);
 }
 
-/// ND bytes -> tiles gathered straight from ND -> codec per tile.
-void BM_CompressWeightFromNd(benchmark::State& state) {
-    const auto& nd = sparseWeight();
-    const layout::NdWeight weight{nd, kRows, kCols, 1, false};
+/// Times layout::compressWeight on `weight`.
+void measureCompressWeight(benchmark::State& state, const layout::NdWeight& weight) {
     std::size_t compressed = 0;
     for (auto _ : state) {
         auto result = layout::compressWeight(weight, codec::CompressType::Low);
@@ -57,6 +55,11 @@ void BM_CompressWeightFromNd(benchmark::State& state) {
         benchmark::DoNotOptimize(result.weight.data());
     }
     setCounters(state, compressed);
+}
+
+/// ND bytes -> tiles gathered straight from ND -> codec per tile.
+void BM_CompressWeightFromNd(benchmark::State& state) {
+    measureCompressWeight(state, {sparseWeight(), kRows, kCols, 1, false});
 }
 
 /// ND -> full Nz copy -> tiles copied out of Nz -> codec per tile (what compressing a weight
@@ -119,15 +122,7 @@ void BM_CodecAloneOnTiles(benchmark::State& state) {
 /// With weight_transpose: the same bytes given as [4096, 11008] and transposed first (one
 /// extra full copy), so the tiles and the codec's work are the same as above.
 void BM_CompressWeightTransposed(benchmark::State& state) {
-    const auto& nd = sparseWeight();
-    const layout::NdWeight weight{nd, kCols, kRows, 1, true};
-    std::size_t compressed = 0;
-    for (auto _ : state) {
-        auto result = layout::compressWeight(weight, codec::CompressType::Low);
-        compressed = result.weight.size();
-        benchmark::DoNotOptimize(result.weight.data());
-    }
-    setCounters(state, compressed);
+    measureCompressWeight(state, {sparseWeight(), kCols, kRows, 1, true});
 }
 
 /// The element-aware transpose alone, int8 (Arg 1) and fp16 (Arg 2) elements.
