@@ -40,25 +40,23 @@ IndexEntry encodeFractal(const std::uint8_t* fractal, std::size_t fractalSize,
                          std::uint8_t* engineOutput, std::uint8_t* out) {
     const std::size_t engineBytes = fractalSize / kEngines;
     const std::size_t capacity = engineOutputCapacity(engineBytes);
+    // Every engine's bytes are needed either way: to encode, or raw for the bypass.
+    std::array<const std::uint8_t*, kEngines> inputs{};
+    for (std::size_t e = 0; e < kEngines; ++e) {
+        gatherEngine(fractal, fractalSize, e, engineInput + e * engineBytes);
+        inputs[e] = engineInput + e * engineBytes;
+    }
     std::array<const std::uint8_t*, kEngines> streams{};
     std::array<std::size_t, kEngines> lengths{};
-    bool compressible = true;
-    for (std::size_t e = 0; e < kEngines && compressible; ++e) {
-        std::uint8_t* input = engineInput + e * engineBytes;
-        gatherEngine(fractal, fractalSize, e, input);
-        lengths[e] = encodeEngine(input, engineBytes, codes, engineOutput + e * capacity);
+    for (std::size_t e = 0; e < kEngines; ++e) {
+        lengths[e] = encodeEngine(inputs[e], engineBytes, codes, engineOutput + e * capacity);
         streams[e] = engineOutput + e * capacity;
-        compressible = lengths[e] != 0;
-    }
-    if (!compressible) {
-        // Bypass keeps the raw bytes but still engine-split and interleaved.
-        for (std::size_t e = 0; e < kEngines; ++e) {
-            gatherEngine(fractal, fractalSize, e, engineInput + e * engineBytes);
-            streams[e] = engineInput + e * engineBytes;
-            lengths[e] = engineBytes;
+        if (lengths[e] == 0) {
+            // Bypass keeps the raw bytes, still engine-split and interleaved.
+            lengths.fill(engineBytes);
+            interleave(inputs, lengths, engineBytes, out);
+            return {fractalSize, false, 0};
         }
-        interleave(streams, lengths, engineBytes, out);
-        return {fractalSize, false, 0};
     }
     const std::size_t longest = *std::max_element(lengths.begin(), lengths.end());
     const std::size_t padded = roundUp(longest, kInterleaveBytes);
