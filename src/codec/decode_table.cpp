@@ -58,7 +58,40 @@ FastDecodeTable buildFastTable(CompressType type) {
     return fast;
 }
 
+MultiDecodeTable buildMultiTable(const FastDecodeTable& fast) {
+    MultiDecodeTable multi{};
+    for (std::uint32_t slot = 0; slot < multi.size(); ++slot) {
+        const std::uint32_t first = fast[slot];
+        const std::uint32_t length1 = FastEntry::length(first);
+        if (length1 > kDecodeTableBits) {
+            multi[slot] = MultiEntry::pack(FastEntry::kNeverFits, 0, 0, 0, 0);
+            continue;
+        }
+        std::uint32_t length = length1;
+        std::uint32_t count = FastEntry::count(first);
+        std::uint32_t index2 = 0;
+        // The bits above the first code, zero-filled; a code that ends inside them is decided
+        // by them alone (the code set is prefix-free).
+        const std::uint32_t second = fast[slot >> length1];
+        if (FastEntry::length(second) <= kDecodeTableBits - length1 &&
+            FastEntry::valueIndex(second) < FastEntry::kEscapeBase) {
+            length += FastEntry::length(second);
+            count += FastEntry::count(second);
+            index2 = FastEntry::valueIndex(second);
+        }
+        multi[slot] = MultiEntry::pack(length, count, FastEntry::valueIndex(first),
+                                       FastEntry::count(first), index2);
+    }
+    return multi;
+}
+
 } // namespace
+
+const MultiDecodeTable& multiDecodeTable(CompressType type) {
+    static const MultiDecodeTable low = buildMultiTable(fastDecodeTable(CompressType::Low));
+    static const MultiDecodeTable high = buildMultiTable(fastDecodeTable(CompressType::High));
+    return type == CompressType::Low ? low : high;
+}
 
 const FastDecodeTable& fastDecodeTable(CompressType type) {
     static const FastDecodeTable low = buildFastTable(CompressType::Low);

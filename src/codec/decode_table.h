@@ -40,7 +40,32 @@ using FastDecodeTable = std::array<std::uint32_t, 1u << kDecodeTableBits>;
 /// The hot-loop table of a compress type (built once, then shared; thread-safe).
 const FastDecodeTable& fastDecodeTable(CompressType type);
 
-/// The table of a compress type (built once, then shared; thread-safe).
+/// The decoder's main table: one lookup gives up to two consecutive codes that lie wholly in
+/// the 12-bit window, so one step of the decoding chain (code length -> next position) often
+/// covers two codes. A window that starts with a code that may not appear inside a packet
+/// gets kNeverFits, like FastEntry; a second code is only taken when it is a rank or a run (an
+/// escape fills the window alone).
+///
+/// Layout, 64 bits: the total length in bits 0-15 and the total byte count in bits 16-31,
+/// so that one 32-bit subtraction charges both to a lane's budget (see the decoder); then
+/// the first code's value index (9 bits), its byte count (4 bits: where the second code's
+/// bytes start), and the second code's value index (6 bits).
+struct MultiEntry {
+    static std::uint64_t pack(std::uint64_t length, std::uint64_t count, std::uint64_t index1,
+                              std::uint64_t count1, std::uint64_t index2) {
+        return length | (count << 16) | (index1 << 32) | (count1 << 41) | (index2 << 45);
+    }
+    static std::uint32_t cost(std::uint64_t e) { return static_cast<std::uint32_t>(e); }
+    static std::uint32_t length(std::uint64_t e) { return e & 0xFFFF; }
+    static std::uint32_t count(std::uint64_t e) { return (e >> 16) & 0xFFFF; }
+    static std::uint32_t index1(std::uint64_t e) { return (e >> 32) & 0x1FF; }
+    static std::uint32_t count1(std::uint64_t e) { return (e >> 41) & 0xF; }
+    static std::uint32_t index2(std::uint64_t e) { return static_cast<std::uint32_t>(e >> 45); }
+};
+using MultiDecodeTable = std::array<std::uint64_t, 1u << kDecodeTableBits>;
+
+/// The multi-code table of a compress type (built once, then shared; thread-safe).
+const MultiDecodeTable& multiDecodeTable(CompressType type);
 
 /// Builds a table; `conflicts` counts table slots claimed by two codes (0 for a prefix-free
 /// code set; exposed so a test can prove it).

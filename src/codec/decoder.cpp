@@ -19,15 +19,18 @@ namespace {
 using namespace detail;
 
 /// Decodes the four engine streams of one compressed fractal. Decoding a stream is a chain
-/// (each code's length gives the next code's position), so two independent streams at a
-/// time are decoded in lock-step, one code each per round, which lets the processor overlap
-/// the two chains (two, because the state of two lanes still fits in registers).
+/// (each lookup's length gives the next position), so two independent streams at a time are
+/// decoded in lock-step, one lookup each per round, which lets the processor overlap the two
+/// chains. A lookup in the multi-code table usually gives two codes; where it would overrun
+/// the packet or its window (about once per packet), the lane finishes the packet one code at
+/// a time, checks the packet's end and moves to the next packet without leaving the loop.
 class FractalDecoder {
 public:
     FractalDecoder(CompressType type, std::size_t fractal)
-        : type_(type), table_(fastDecodeTable(type)), fractal_(fractal) {
+        : type_(type), multi_(multiDecodeTable(type)), single_(fastDecodeTable(type)),
+          fractal_(fractal) {
         for (std::size_t v = 0; v < 256; ++v)
-            values_[FastEntry::kEscapeBase + v] = static_cast<std::uint8_t>(v);
+            values_[FastEntry::kEscapeBase + v].fill(static_cast<std::uint8_t>(v));
     }
 
     /// streams[e] holds `streamBytes` bytes (padding included); engine e's `engineBytes`
@@ -37,119 +40,166 @@ public:
         std::array<Lane, kEngines> lanes{};
         for (std::size_t e = 0; e < kEngines; ++e) {
             readHeader(streams[e], streamBytes, engineBytes, e);
-            lanes[e] = {streams[e], outs[e], 0, 0, kEngineHeaderBytes, 0, 0, false};
-            startPacket(lanes[e], streamBytes, engineBytes);
+            lanes[e] = {streams[e] + kEngineHeaderBytes, streams[e] + streamBytes,
+                        outs[e] + engineBytes, outs[e], false};
         }
-        decodePair(lanes[0], lanes[1], streamBytes, engineBytes);
-        decodePair(lanes[2], lanes[3], streamBytes, engineBytes);
+        decodePair(lanes[0], lanes[1]);
+        decodePair(lanes[2], lanes[3]);
         for (std::size_t e = 0; e < kEngines; ++e) {
             if (engineXor(outs[e], engineBytes) != expectedXor_[e])
                 fail("checksum (byte XOR) mismatch in engine " + std::to_string(e));
         }
     }
 
-    [[noreturn]] void fail(const std::string& reason) const { throw DecodeError(fractal_, reason); }
+    [[noreturn, gnu::cold, gnu::noinline]] void fail(const std::string& reason) const {
+        throw DecodeError(fractal_, reason);
+    }
 
 private:
-    struct Lane;
+    using ValueCopies = std::array<std::uint8_t, 16>;
 
-    /// Decodes one code of a lane whose packet still has a code to give; returns false (and
-    /// changes nothing) when the packet has stopped.
-    static bool step(const std::uint32_t* table, const std::uint8_t* values, std::uint64_t packet,
-                     std::size_t& bit, std::size_t& produced, std::size_t windowEnd,
-                     std::uint8_t* out) {
-        const std::uint32_t entry = table[(packet >> bit) & ((1u << kDecodeTableBits) - 1)];
-        const std::size_t length = FastEntry::length(entry);
-        if (produced >= windowEnd || bit + length > kPacketBits)
-            return false;
-        // One wide store serves a literal and the longest run alike (the output has slack).
-        // Two fixed-size copies, not memset: GCC calls libc for a memset of a variable byte.
-        const std::uint64_t splat = values[FastEntry::valueIndex(entry)] * 0x0101010101010101ull;
-        std::memcpy(out + produced, &splat, 8);
-        std::memcpy(out + produced + 8, &splat, 8);
-        produced += FastEntry::count(entry);
-        bit += length;
-        return true;
-    }
-
-    void decodePair(Lane& a, Lane& b, std::size_t streamBytes, std::size_t engineBytes) const {
-        const std::uint32_t* table = table_.data();
-        const std::uint8_t* values = values_.data();
-        while (!a.done || !b.done) {
-            // Local copies keep both lanes' state in registers through the hot loop.
-            std::uint64_t packetA = a.packet, packetB = b.packet;
-            std::size_t bitA = a.bit, bitB = b.bit;
-            std::size_t producedA = a.produced, producedB = b.produced;
-            bool movingA = !a.done, movingB = !b.done;
-            while (movingA && movingB) {
-                movingA = step(table, values, packetA, bitA, producedA, a.windowEnd, a.out);
-                movingB = step(table, values, packetB, bitB, producedB, b.windowEnd, b.out);
-            }
-            while (movingA)
-                movingA = step(table, values, packetA, bitA, producedA, a.windowEnd, a.out);
-            while (movingB)
-                movingB = step(table, values, packetB, bitB, producedB, b.windowEnd, b.out);
-            a.bit = bitA;
-            b.bit = bitB;
-            a.produced = producedA;
-            b.produced = producedB;
-            // Both lanes stopped (or were done): move each stopped lane to its next packet.
-            for (Lane* lane : {&a, &b}) {
-                if (lane->done)
-                    continue;
-                finishPacket(*lane, streamBytes, engineBytes);
-                if (!lane->done)
-                    startPacket(*lane, streamBytes, engineBytes);
-            }
-        }
-    }
-
+    /// What a lane needs only between packets (kept in memory).
     struct Lane {
-        const std::uint8_t* stream;
-        std::uint8_t* out;
-        std::uint64_t packet;
-        std::size_t bit;
-        std::size_t position; ///< byte offset of the next packet in the stream
-        std::size_t produced;
-        std::size_t windowEnd;
+        const std::uint8_t* next; ///< the next packet
+        const std::uint8_t* streamEnd;
+        std::uint8_t* outEnd; ///< the end of the engine's decoded bytes
+        std::uint8_t* out;    ///< the next decoded byte (at the start and after endPacket)
         bool done;
     };
 
-    void startPacket(Lane& lane, std::size_t streamBytes, std::size_t engineBytes) const {
-        if (lane.position >= streamBytes)
+    /// What a lane needs for every lookup, three registers: the packet shifted down to the
+    /// next code, the next output byte, and a budget holding the packet's bits left (bits
+    /// 0-15) and the window's bytes left (bits 16-31), each offset by kGuard. Subtracting an
+    /// entry's cost (length and count, same places) leaves both guard bits set exactly when
+    /// both codes fit, so one subtraction and one test check the two limits. No field can
+    /// borrow from the next: each is at least kGuard before the subtraction and a cost's
+    /// field at most 127.
+    struct Hot {
+        std::uint64_t packet;
+        std::uint32_t budget;
+        std::uint8_t* out;
+    };
+    static constexpr std::uint32_t kGuard = 0x8000;
+    static constexpr std::uint32_t kGuards = kGuard | (kGuard << 16);
+
+    static std::uint32_t bitsLeft(std::uint32_t budget) { return (budget & 0xFFFF) - kGuard; }
+    static std::int32_t bytesLeft(std::uint32_t budget) {
+        return static_cast<std::int32_t>(budget >> 16) - static_cast<std::int32_t>(kGuard);
+    }
+    static std::uint32_t makeBudget(std::uint32_t bits, std::int32_t bytes) {
+        return (bits + kGuard) |
+               (static_cast<std::uint32_t>(bytes + static_cast<std::int32_t>(kGuard)) << 16);
+    }
+
+    /// Writes 16 copies of a value at out (the output has the slack): one store serves a
+    /// literal and the longest run alike.
+    static void splat(const ValueCopies* values, std::uint32_t index, std::uint8_t* out) {
+        std::memcpy(out, values[index].data(), 16);
+    }
+
+    void decodePair(Lane& laneA, Lane& laneB) const {
+        // Locals, not members, so that they stay in registers: the output stores could alias
+        // anything reached through `this`.
+        const std::uint64_t* const multi = multi_.data();
+        const ValueCopies* const values = values_.data();
+        // One lookup of a lane that is not done: both codes when they fit, else the packet's
+        // end (once per packet). Returns false once the lane is done.
+        const auto advance = [&](Hot& hot, Lane& lane) {
+            const std::uint64_t entry = multi[hot.packet & kWindowMask];
+            const std::uint32_t budget = hot.budget - MultiEntry::cost(entry);
+            if ((budget & kGuards) == kGuards) [[likely]] {
+                // The second code's store overwrites what the first wrote past its own bytes
+                // (a one-code entry's second store writes bytes the next codes overwrite).
+                splat(values, MultiEntry::index1(entry), hot.out);
+                splat(values, MultiEntry::index2(entry), hot.out + MultiEntry::count1(entry));
+                hot.out += MultiEntry::count(entry);
+                hot.packet >>= MultiEntry::length(entry);
+                hot.budget = budget;
+                return true;
+            }
+            const PacketState state = endPacket(hot.packet, hot.budget, hot.out, lane);
+            hot = {state.packet, state.budget, lane.out};
+            return !lane.done;
+        };
+        Hot a{0, 0, laneA.out};
+        Hot b{0, 0, laneB.out};
+        startPacket(a, laneA);
+        startPacket(b, laneB);
+        for (;;) {
+            const bool movingA = advance(a, laneA);
+            const bool movingB = advance(b, laneB);
+            if (!movingA || !movingB)
+                break;
+        }
+        if (!laneA.done)
+            while (advance(a, laneA)) {
+            }
+        if (!laneB.done)
+            while (advance(b, laneB)) {
+            }
+    }
+
+    struct PacketState {
+        std::uint64_t packet;
+        std::uint32_t budget;
+    };
+
+    /// The packet's last codes one at a time, the checks of its end, and the next packet.
+    /// Out of line, returning the packet and budget in registers and the output position in
+    /// the lane, so that the hot loop keeps its state in registers.
+    [[gnu::noinline]] PacketState endPacket(std::uint64_t packet, std::uint32_t budget,
+                                            std::uint8_t* out, Lane& lane) const {
+        Hot hot{packet, budget, out};
+        std::uint32_t bits = bitsLeft(hot.budget);
+        std::int32_t bytes = bytesLeft(hot.budget);
+        // Decode while the window is not complete and the next code fits.
+        for (;;) {
+            const std::uint32_t entry = single_[hot.packet & kWindowMask];
+            const std::uint32_t length = FastEntry::length(entry);
+            if (bytes <= 0 || length > bits)
+                break;
+            splat(values_.data(), FastEntry::valueIndex(entry), hot.out);
+            hot.out += FastEntry::count(entry);
+            bytes -= static_cast<std::int32_t>(FastEntry::count(entry));
+            hot.packet >>= length;
+            bits -= length;
+        }
+        lane.out = hot.out;
+        if (bytes < 0)
+            fail("a run of zero bytes crosses its packet window");
+        if (bytes > 0) {
+            // An early-ended packet pads with ones; anything else is a bad code. (Code
+            // lengths are multiples of 3, so a packet never uses exactly 64 bits.)
+            if (bits == kPacketBits || bits == 0 ||
+                hot.packet != ~std::uint64_t{0} >> (kPacketBits - bits))
+                fail("invalid code in a packet");
+        } else if (hot.out == lane.outEnd) {
+            // The stream's last packet: the end mark inline, or detached after a full packet.
+            if (kPacketBits - bits <= kMaxBitsBeforeInlineEndMark) {
+                if ((hot.packet & ((1u << kEndMark.length) - 1)) != kEndMark.bits)
+                    fail("missing end mark");
+            } else if (lane.streamEnd - lane.next < 2 ||
+                       std::memcmp(lane.next, kDetachedEndMark.data(), 2) != 0) {
+                fail("missing end mark after the last packet");
+            }
+            lane.done = true;
+            return {hot.packet, hot.budget};
+        }
+        startPacket(hot, lane);
+        return {hot.packet, hot.budget};
+    }
+
+    void startPacket(Hot& hot, Lane& lane) const {
+        if (lane.next >= lane.streamEnd)
             fail("engine stream ends before its data is complete");
         // Packets are little-endian (asserted by the encoder). The last packet may be cut
         // short; bytes past the stream read as zero.
-        lane.packet = 0;
-        std::memcpy(&lane.packet, lane.stream + lane.position,
-                    std::min(kPacketBytes, streamBytes - lane.position));
-        lane.position += kPacketBytes;
-        lane.bit = 0;
-        lane.windowEnd = std::min(lane.produced + kBlockBytes, engineBytes);
-    }
-
-    /// The packet stopped: its window is complete or its next code does not fit.
-    void finishPacket(Lane& lane, std::size_t streamBytes, std::size_t engineBytes) const {
-        if (lane.produced > lane.windowEnd)
-            fail("a run of zero bytes crosses its packet window");
-        if (lane.produced < lane.windowEnd) {
-            // An early-ended packet pads with ones; anything else is a bad code.
-            const std::uint64_t padded = lane.packet | ((std::uint64_t{1} << lane.bit) - 1);
-            if (lane.bit == 0 || padded != ~std::uint64_t{0})
-                fail("invalid code in a packet");
-            return;
-        }
-        if (lane.produced < engineBytes)
-            return;
-        // The stream's last packet: the end mark inline, or detached after a full packet.
-        if (lane.bit <= kMaxBitsBeforeInlineEndMark) {
-            if (((lane.packet >> lane.bit) & ((1u << kEndMark.length) - 1)) != kEndMark.bits)
-                fail("missing end mark");
-        } else if (lane.position + 2 > streamBytes ||
-                   std::memcmp(lane.stream + lane.position, kDetachedEndMark.data(), 2) != 0) {
-            fail("missing end mark after the last packet");
-        }
-        lane.done = true;
+        hot.packet = 0;
+        std::memcpy(&hot.packet, lane.next,
+                    std::min<std::size_t>(kPacketBytes, lane.streamEnd - lane.next));
+        lane.next += kPacketBytes;
+        hot.budget = makeBudget(kPacketBits, static_cast<std::int32_t>(std::min<std::ptrdiff_t>(
+                                                 kBlockBytes, lane.outEnd - hot.out)));
     }
 
     void readHeader(const std::uint8_t* stream, std::size_t streamBytes, std::size_t engineBytes,
@@ -173,17 +223,25 @@ private:
             std::memcpy(dictionary.data(), stream + 6, kHighDictionarySize);
         }
         // Every engine carries the call's dictionary; they must agree.
-        if (engine == 0)
-            std::copy(dictionary.begin(), dictionary.end(), values_.begin());
-        else if (!std::equal(dictionary.begin(), dictionary.end(), values_.begin()))
+        if (engine == 0) {
+            dictionary_ = dictionary;
+            for (std::size_t r = 0; r < kMaxDictionarySize; ++r)
+                values_[r].fill(dictionary[r]);
+        } else if (dictionary != dictionary_) {
             fail("engines disagree on the dictionary");
+        }
     }
 
+    static constexpr std::uint32_t kWindowMask = (1u << kDecodeTableBits) - 1;
+
     CompressType type_;
-    const FastDecodeTable& table_;
+    const MultiDecodeTable& multi_;
+    const FastDecodeTable& single_;
     std::size_t fractal_;
-    /// The dictionary's ranks, then every byte value (the targets of escape codes).
-    std::array<std::uint8_t, FastEntry::kEscapeBase + 256> values_{};
+    std::array<std::uint8_t, kMaxDictionarySize> dictionary_{};
+    /// 16 copies each of the dictionary's ranks, then of every byte value (the targets of
+    /// escape codes), so that one load and one store write a code's bytes.
+    std::array<ValueCopies, FastEntry::kEscapeBase + 256> values_{};
     /// Per engine: the header's XOR of bytes at even and at odd offsets.
     std::array<EngineXor, kEngines> expectedXor_{};
 };

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -83,6 +86,41 @@ TEST(CodecCorruptInput, FlippedHeaderOrPayloadBitsNeverEscapeTheBuffers) {
     }
     // Most damage is detected (the engine XOR check catches payload flips).
     EXPECT_GT(errors, 8u * 300u / 2);
+}
+
+// Single damaged bytes in small fractals (so that many packets are a stream's last) must
+// reach every check at the end of a packet, in both compress types: if a decoding path
+// skipped one, its message would never appear.
+TEST(CodecCorruptInput, SingleByteDamageReachesEveryPacketCheck) {
+    const std::vector<std::string> reasons = {
+        "invalid code in a packet", "a run of zero bytes crosses its packet window",
+        "missing end mark", "missing end mark after the last packet", "checksum (byte XOR)"};
+    std::mt19937_64 rng(7);
+    for (const auto type : {CompressType::Low, CompressType::High}) {
+        std::set<std::string> seen;
+        for (int trial = 0; trial < 4000; ++trial) {
+            const std::size_t fractalSize = 512 * (1 + trial % 4);
+            const auto kind = trial % 3 == 0 ? BufferKind::LongRuns : BufferKind::Sparse;
+            const CodecConfig config{fractalSize, type, 0};
+            const auto input =
+                test_data::makeBuffer(kind, fractalSize, 0.4, static_cast<std::uint32_t>(trial));
+            std::vector<std::uint8_t> weight, index;
+            compress(input, config, weight, index);
+            weight[rng() % weight.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+            std::vector<std::uint8_t> out(input.size());
+            try {
+                decompress(weight, index, config, out);
+            } catch (const DecodeError& error) {
+                const std::string what = error.what();
+                for (const auto& reason : reasons)
+                    if (what.find(reason) != std::string::npos)
+                        seen.insert(reason);
+            }
+        }
+        for (const auto& reason : reasons)
+            EXPECT_TRUE(seen.contains(reason))
+                << "type " << static_cast<int>(type) << ": " << reason;
+    }
 }
 
 } // namespace
