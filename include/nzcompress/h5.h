@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -82,6 +83,10 @@ public:
     void writeRows(std::span<const std::uint8_t> bytes, std::uint64_t firstRow = 0);
     /// Reads the whole dataset as raw bytes. Local (serial files).
     std::vector<std::uint8_t> readAll() const;
+    /// Where the dataset's bytes start in the file (contiguous, allocated datasets), so that
+    /// a rank can write them with its own descriptor; nullopt for an empty or unallocated
+    /// dataset. Local.
+    std::optional<std::uint64_t> fileOffset() const;
 
     Id id() const noexcept { return handle_.get(); }
     void close();
@@ -106,10 +111,16 @@ struct TableColumn {
 /// every rank: call close() on all ranks before they can diverge).
 class File {
 public:
+    /// The alignment of large objects in files this module writes: the page size, which is
+    /// also a multiple of every common device block size.
+    static constexpr std::uint64_t kAlignment = 4096;
     /// Creates `path` (truncating only if `overwrite`) with the MPI-IO driver, collective
-    /// metadata reads and writes, libver bounds LATEST. *Collective*.
+    /// metadata reads and writes, libver bounds LATEST, and every object of at least
+    /// kAlignment bytes starting at a multiple of kAlignment (so that its whole pages can be
+    /// written with O_DIRECT without touching any other object). *Collective*.
     static File createParallel(const std::string& path, const mpi::Comm& comm, bool overwrite);
-    /// Opens an existing file for writing with the MPI-IO driver. *Collective*.
+    /// Opens an existing file for writing with the MPI-IO driver (same properties as
+    /// createParallel). *Collective*.
     static File openParallel(const std::string& path, const mpi::Comm& comm);
     /// Opens a file with the default (serial) driver. Local.
     static File openSerial(const std::string& path, bool writable);

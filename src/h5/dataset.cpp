@@ -107,6 +107,14 @@ std::vector<std::uint8_t> Dataset::readAll() const {
     return data;
 }
 
+std::optional<std::uint64_t> Dataset::fileOffset() const {
+    const haddr_t offset = H5Dget_offset(handle_.get());
+    H5Eclear2(H5E_DEFAULT); // HADDR_UNDEF (no storage) is an answer, not an error
+    if (offset == HADDR_UNDEF)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(offset);
+}
+
 void Dataset::close() {
     handle_.close(file_);
 }

@@ -28,6 +28,10 @@ Handle parallelAccess(const mpi::Comm& comm, const std::string& path) {
                 "cannot enable collective metadata writes");
     checkStatus(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), path,
                 "cannot set the library version bounds");
+    // Large datasets start on a page: their data can then be written page by page with
+    // O_DIRECT, and no page of it is shared with HDF5's metadata.
+    checkStatus(H5Pset_alignment(fapl.get(), File::kAlignment, File::kAlignment), path,
+                "cannot set the alignment");
     return fapl;
 }
 
