@@ -60,12 +60,13 @@ NzShape nzShapeOf(ByteShape shape);
 void toNz(std::span<const std::uint8_t> nd, ByteShape shape, std::span<std::uint8_t> nz);
 std::vector<std::uint8_t> toNz(std::span<const std::uint8_t> nd, ByteShape shape);
 
-/// Calls `visit` with every 512-byte Nz block of an ND matrix, in Nz order (k block outer, n
-/// block inner), so that the blocks concatenated are exactly toNz(nd, shape), without building
-/// that copy: a checksum of the Nz bytes can be taken straight from ND. Throws LayoutError if
-/// `nd` has the wrong size.
-void forEachNzBlock(std::span<const std::uint8_t> nd, ByteShape shape,
-                    const std::function<void(std::span<const std::uint8_t, kBlockBytes>)>& visit);
+/// Calls `visit` with the Nz bytes of each block column of an ND matrix in Nz order (k block
+/// 0 first; one call holds the N1 blocks of 512 B of that k block), so that the calls
+/// concatenated are exactly toNz(nd, shape), without building that copy: a checksum of the Nz
+/// bytes can be taken straight from ND. Gathers several block columns per pass over the rows,
+/// so that every cache line of ND is read once. Throws LayoutError if `nd` has the wrong size.
+void forEachNzColumn(std::span<const std::uint8_t> nd, ByteShape shape,
+                     const std::function<void(std::span<const std::uint8_t>)>& visit);
 
 /// Nz -> ND: the inverse of toNz (the padding is dropped).
 void fromNz(std::span<const std::uint8_t> nz, ByteShape shape, std::span<std::uint8_t> nd);

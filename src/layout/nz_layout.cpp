@@ -3,9 +3,11 @@
 // K1 blocks of 512 B stay in cache while the strip's 16 rows fill them.
 #include "block_copy.h"
 
+#include <algorithm>
 #include <array>
 
 #include <string>
+#include <vector>
 
 namespace nzc::layout {
 
@@ -53,21 +55,28 @@ std::vector<std::uint8_t> toNz(std::span<const std::uint8_t> nd, ByteShape shape
     return nz;
 }
 
-void forEachNzBlock(std::span<const std::uint8_t> nd, ByteShape shape,
-                    const std::function<void(std::span<const std::uint8_t, kBlockBytes>)>& visit) {
+void forEachNzColumn(std::span<const std::uint8_t> nd, ByteShape shape,
+                     const std::function<void(std::span<const std::uint8_t>)>& visit) {
     const NzShape nzShape = nzShapeOf(shape);
     checkSizes(nd.size(), nzShape.bytes(), shape, nzShape);
-    std::array<std::uint8_t, kBlockBytes> block{};
-    for (std::size_t kb = 0; kb < nzShape.k1; ++kb) {
-        for (std::size_t blockRow = 0; blockRow < nzShape.n1; ++blockRow) {
-            for (std::size_t r = 0; r < kBlockRows; ++r) {
-                const std::size_t row = blockRow * kBlockRows + r;
-                const std::uint8_t* src =
-                    row < shape.rows ? nd.data() + row * shape.rowBytes : nullptr;
-                detail::loadBlockRow(src, shape.rowBytes, kb, block.data() + r * kBlockCols);
-            }
-            visit(block);
+    // A block column alone uses 32 bytes of each 64-byte line it reads, and the next column
+    // would read the line again after it left the cache: 4 columns per pass read 128 bytes of
+    // each row. The gathered columns (N1 x 512 B each) are reused from call to call.
+    constexpr std::size_t kColumnsPerPass = 4;
+    const std::size_t columnBytes = nzShape.n1 * kBlockBytes;
+    thread_local std::vector<std::uint8_t> gathered;
+    if (gathered.size() < kColumnsPerPass * columnBytes)
+        gathered.resize(kColumnsPerPass * columnBytes);
+    for (std::size_t first = 0; first < nzShape.k1; first += kColumnsPerPass) {
+        const std::size_t columns = std::min(kColumnsPerPass, nzShape.k1 - first);
+        for (std::size_t row = 0; row < nzShape.n1 * kBlockRows; ++row) {
+            const std::uint8_t* src = row < shape.rows ? nd.data() + row * shape.rowBytes : nullptr;
+            for (std::size_t c = 0; c < columns; ++c)
+                detail::loadBlockRow(src, shape.rowBytes, first + c,
+                                     gathered.data() + c * columnBytes + row * kBlockCols);
         }
+        for (std::size_t c = 0; c < columns; ++c)
+            visit(std::span<const std::uint8_t>(gathered.data() + c * columnBytes, columnBytes));
     }
 }
 

@@ -77,16 +77,20 @@ TEST(LayoutNz, MatchesReferenceOnRandomShapes) {
     }
 }
 
-TEST(LayoutNz, BlockVisitorSeesExactlyTheNzBytes) {
+TEST(LayoutNz, ColumnVisitorSeesExactlyTheNzBytes) {
     std::mt19937_64 random(12);
     std::uniform_int_distribution<std::size_t> dim(1, 300);
     for (int i = 0; i < 30; ++i) {
         const ByteShape shape{dim(random), dim(random)};
         const auto nd = randomBytes(shape.bytes(), random);
         std::vector<std::uint8_t> visited;
-        forEachNzBlock(nd, shape, [&](std::span<const std::uint8_t, kBlockBytes> block) {
-            visited.insert(visited.end(), block.begin(), block.end());
+        std::size_t calls = 0;
+        forEachNzColumn(nd, shape, [&](std::span<const std::uint8_t> column) {
+            EXPECT_EQ(column.size(), nzShapeOf(shape).n1 * kBlockBytes);
+            visited.insert(visited.end(), column.begin(), column.end());
+            ++calls;
         });
+        EXPECT_EQ(calls, nzShapeOf(shape).k1);
         ASSERT_EQ(visited, referenceNz(nd, shape)) << shape.rows << " x " << shape.rowBytes;
     }
 }
