@@ -67,8 +67,9 @@ public:
     /// Completes the operation if it has finished; returns true when it has (or none was
     /// pending). Local (never blocks).
     bool test();
-    /// Blocks until the operation finishes. Local to this rank, but finishes only once every
-    /// rank has started the matching collective.
+    /// Blocks until the operation finishes, sleeping between polls (leaves the core to other
+    /// threads and ranks). Local to this rank, but finishes only once every rank has started
+    /// the matching collective.
     void wait();
 
 private:
@@ -95,6 +96,9 @@ public:
     /// A new communicator over the same ranks, so that unrelated traffic (progress reports,
     /// HDF5) cannot be matched with ours. *Collective*.
     Comm dup() const;
+    /// How many ranks of this communicator share this rank's node (shared memory).
+    /// *Collective*.
+    int ranksOnThisNode() const;
 
     int rank() const noexcept { return rank_; }
     int size() const noexcept { return size_; }

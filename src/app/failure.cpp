@@ -31,6 +31,10 @@ void printError(const std::string& message) {
 }
 
 int agreeOnFailure(const mpi::Comm& comm, const Failure& failure) {
+    // Ranks reach an agreement at different times (a rank with more work, a slower disk):
+    // wait for all of them without spinning, so that a waiting rank leaves its core to the
+    // computing threads of its node, then exchange the codes.
+    comm.ibarrier().wait();
     const std::vector<int> codes = comm.allgather(failure.code);
     for (std::size_t rank = 0; rank < codes.size(); ++rank) {
         if (codes[rank] == 0)

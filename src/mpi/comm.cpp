@@ -85,6 +85,18 @@ Comm Comm::dup() const {
     return Comm(MPI_Comm_c2f(copy), true);
 }
 
+int Comm::ranksOnThisNode() const {
+    MPI_Comm node = MPI_COMM_NULL;
+    detail::checkMpi(MPI_Comm_split_type(detail::toComm(handle_), MPI_COMM_TYPE_SHARED, rank_,
+                                         MPI_INFO_NULL, &node),
+                     "MPI_Comm_split_type");
+    int size = 0;
+    const int status = MPI_Comm_size(node, &size);
+    MPI_Comm_free(&node);
+    detail::checkMpi(status, "MPI_Comm_size");
+    return size;
+}
+
 void Comm::barrier() const {
     detail::checkMpi(MPI_Barrier(detail::toComm(handle_)), "MPI_Barrier");
 }

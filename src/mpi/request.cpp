@@ -1,6 +1,9 @@
 // Completion of non-blocking collectives.
 #include "check.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace nzc::mpi {
@@ -42,11 +45,14 @@ bool Request::test() {
 }
 
 void Request::wait() {
-    if (!pending_)
-        return;
-    MPI_Request request = MPI_Request_f2c(handle_);
-    pending_ = false;
-    detail::checkMpi(MPI_Wait(&request, MPI_STATUS_IGNORE), "MPI_Wait");
+    // MPI_Wait polls at full speed: a rank waiting for a slower one would take a core from
+    // the threads still computing (its own, or another rank's on the same node). Polling with
+    // short sleeps costs at most a millisecond of latency per wait.
+    auto pause = std::chrono::microseconds(20);
+    while (!test()) {
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(1000));
+    }
 }
 
 } // namespace nzc::mpi

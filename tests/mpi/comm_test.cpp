@@ -20,6 +20,12 @@ TEST(Comm, WorldMatchesMpi) {
     EXPECT_TRUE(nzc::mpi::Environment::isInitialized());
 }
 
+TEST(Comm, RanksOnThisNodeAllShareOneNodeInTests) {
+    // The tests run every rank on this machine.
+    const Comm world = Comm::world();
+    EXPECT_EQ(world.ranksOnThisNode(), world.size());
+}
+
 TEST(Comm, BroadcastBytesAndStrings) {
     const Comm world = Comm::world();
     std::vector<std::uint8_t> bytes;
