@@ -75,6 +75,9 @@ po::options_description describeFlags(CompressOptions& o, RawFlags& raw) {
         "resume", po::bool_switch(&o.resume), "continue an interrupted run into the same OUT.h5")(
         "memory-budget", po::value(&raw.memoryBudget)->default_value("2GiB"),
         "per-rank bound on tensor data held at once (512MiB, 4GiB, ...)")(
+        "read-ahead", po::value(&o.readAhead)->default_value("auto"),
+        "auto|yes|no: read the next tensor on a thread of its own while one is compressed; "
+        "auto does when the node has a core to spare for it (at least 2 cores per rank)")(
         "force", po::bool_switch(&o.force),
         "replace an existing OUT.h5 (once the new one is "
         "complete)")("dry-run", po::bool_switch(&o.dryRun),
@@ -105,6 +108,9 @@ void checkFlags(CompressOptions& o, const RawFlags& raw) {
         for (std::string& name : plan::readLayerFile(raw.disableLayersFile))
             o.disableLayers.push_back(std::move(name));
     }
+    if (o.readAhead != "auto" && o.readAhead != "yes" && o.readAhead != "no")
+        throw UsageError("compress: --read-ahead must be auto, yes or no (not '" + o.readAhead +
+                         "')");
     o.memoryBudget = parseByteSize(raw.memoryBudget, "--memory-budget");
     if (o.memoryBudget == 0)
         throw UsageError("compress: --memory-budget must be positive");
@@ -118,7 +124,7 @@ void setUpLogging(const RawFlags& raw, int rank) {
         level = spdlog::level::err;
     if (rank != 0)
         level = std::max(level, spdlog::level::warn);
-    auto logger = spdlog::stderr_logger_st("nzcompress");
+    auto logger = spdlog::stderr_logger_mt("nzcompress");
     logger->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] [%l] %v");
     logger->set_level(level);
     spdlog::set_default_logger(logger);
@@ -131,6 +137,9 @@ void setUpLogging(const RawFlags& raw, int rank) {
 void keepFreedMemoryForReuse() {
     mallopt(M_MMAP_MAX, 0); // every block from the heap, where a freed one is reused
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    // One heap for all threads: the worker allocates what the writer frees, and a thread's
+    // own arena would give its memory back (and fault it in again) round after round.
+    mallopt(M_ARENA_MAX, 1);
 }
 
 } // namespace

@@ -23,6 +23,7 @@ struct CompressOptions {
     double progressSeconds = 0;
     bool resume = false;
     std::uint64_t memoryBudget = std::uint64_t{2} << 30;
+    std::string readAhead = "auto"; ///< auto | yes | no: read the next tensor on another thread
     bool force = false;
     bool dryRun = false;
 };

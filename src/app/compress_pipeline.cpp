@@ -2,12 +2,13 @@
 // agreeOnFailure before the next collective, so all ranks stop together with one message.
 #include "compress_pipeline.h"
 
-#include "background_sync.h"
+#include "data_writer.h"
 #include "failure.h"
 #include "output_layout.h"
 #include "progress.h"
 #include "stop_signals.h"
 #include "tensor_job.h"
+#include "tensor_worker.h"
 
 #include <nzcompress/checkpoint.h>
 #include <nzcompress/errors.h>
@@ -27,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,9 +51,10 @@ plan::Options planOptions(const CompressOptions& o) {
     p.pseudoSparse = o.pseudoSparse;
     p.sparseRatio = o.sparseRatio;
     p.seed = o.seed;
-    // Rounds no larger than kRoundTargetBytes even under a large budget: the disk writes one
-    // round's data while the next round is computed, so several rounds hide most of the I/O.
-    p.memoryBudget = std::min(o.memoryBudget, kRoundTargetBytes);
+    // A round's output is written while the next round is computed: two rounds are held at
+    // once, so each gets half the budget. And rounds no larger than kRoundTargetBytes even
+    // under a large budget, so that there are several rounds to overlap.
+    p.memoryBudget = std::min(o.memoryBudget / 2, kRoundTargetBytes);
     return p;
 }
 
@@ -132,6 +135,21 @@ void warnAboutKernelShapes(const plan::Plan& plan, bool transpose) {
                      outside, first);
 }
 
+// --read-ahead auto: a second thread per rank pays when the rank has a core for it, i.e. it may
+// run on at least 2 cores and the node has at least 2 per rank on it. (Ranks bound to one core
+// each, or as many ranks as cores, leave none spare.) *Collective*.
+bool useReadAhead(const std::string& choice, const mpi::Comm& world) {
+    const int ranksHere = world.ranksOnThisNode();
+    if (choice != "auto")
+        return choice == "yes";
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    const int mine =
+        ::sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? CPU_COUNT(&allowed) : 1;
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return mine >= 2 && online >= 2L * ranksHere;
+}
+
 // A stop signal ends the run with exit code 5 once the tensors finished so far are written.
 InterruptedError stoppedError(int signal, const std::string& partial) {
     return InterruptedError(std::string("stopped by ") + signalName(signal) +
@@ -156,8 +174,16 @@ std::vector<std::size_t> gatherIndices(const mpi::Comm& world,
 // report in flight, then closes the file on every rank. After an I/O failure (typically a
 // full disk) HDF5 cannot flush its metadata, and a file it failed to close crashes HDF5's
 // own shutdown in MPI_Finalize; so the partial file (useless then) is first truncated to free
-// the space, closed, and removed. *Collective*.
-int stopWith(int code, std::optional<h5::File>& file, Progress* progress, const mpi::Comm& world) {
+// the space, closed, and removed. Writes still in flight are waited for first (their errors
+// are already part of `code` or do not matter anymore). *Collective*.
+int stopWith(int code, std::optional<h5::File>& file, Progress* progress, const mpi::Comm& world,
+             DataWriter* writer = nullptr) {
+    if (writer != nullptr) {
+        try {
+            writer->wait();
+        } catch (const Error&) {
+        }
+    }
     if (progress != nullptr)
         progress->finish();
     if (!file)
@@ -287,27 +313,43 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     if (world.isRoot() && o.resume)
         spdlog::info("resuming: {} of {} tensors already done", resumed, plan.tensors.size());
 
-    // 3. Rounds: compress my tensors of the round, agree on sizes, create collectively, write
-    // my own, flush, mark done.
+    // 3. Rounds. The worker thread computes my tensors round after round; for each round the
+    // main thread collects my outputs, agrees on sizes with the other ranks, creates the
+    // datasets collectively and hands my bytes to the writer thread, then marks the round done
+    // once its data are on disk. The worker runs at most one round ahead of the writes: it
+    // computes round r + 1 while round r is agreed on and written, so two rounds are held at
+    // a time (each planned within half the budget).
     const JobSettings settings{o.transpose, o.pseudoSparse, o.sparseRatio, o.seed};
     std::uint64_t totalBytes = 0;
     for (const plan::TensorPlan& e : plan.tensors)
         totalBytes += e.tensor.bytes;
     Progress progress(world.dup(), o.progressSeconds, plan.tensors.size(), totalBytes);
+    std::vector<std::size_t> mine; // plan indices, in round order
     for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
-        if (done[i] && plan.tensors[i].rank == world.rank())
+        if (plan.tensors[i].rank != world.rank())
+            continue;
+        if (done[i])
             progress.add(1, plan.tensors[i].tensor.bytes);
+        else
+            mine.push_back(i);
     }
+    std::stable_sort(mine.begin(), mine.end(), [&](std::size_t a, std::size_t b) {
+        return plan.tensors[a].round < plan.tensors[b].round;
+    });
     std::vector<report::TensorStats> myStats;
     StopAgreement stop(world.dup());
-    std::optional<BackgroundSync> sync;
+    std::optional<DataWriter> writer;
     try {
-        sync.emplace(partial);
+        writer.emplace(partial);
     } catch (...) {
         failure.capture();
     }
     if (const int code = agreeOnFailure(world, failure))
         return stopWith(code, file, nullptr, world);
+    const bool readAhead = useReadAhead(o.readAhead, world);
+    if (world.isRoot())
+        spdlog::debug("read-ahead {}", readAhead ? "on" : "off");
+    TensorWorker worker(plan, std::move(mine), reader, settings, 1, readAhead);
     // The tensors written in the last round and not yet marked done (the same on every rank).
     std::vector<OutputMeta> unmarked;
     // The markers go in only after the data reached the disk, and are flushed themselves so
@@ -320,7 +362,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             return 0;
         Failure marking;
         try {
-            sync->wait();
+            writer->wait();
         } catch (...) {
             marking.capture();
         }
@@ -341,40 +383,51 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         return 0;
     };
     for (int round = 0; round < plan.rounds; ++round) {
-        // 3a. My tensors of the round. Between two tensors a rank asks to stop when it got a
-        // signal or failed, and stops when the ranks agreed to; the finished tensors are kept.
-        std::vector<TensorOutput> outputs;
-        std::vector<OutputMeta> mine;
+        // 3a. My outputs of the round. While waiting, rank 0 reports progress, and a signal
+        // or a stop agreed by the ranks stops the worker at a tensor boundary; what it
+        // finished is kept.
         bool wantStop = false;
-        try {
-            for (std::size_t i = 0; i < plan.tensors.size(); ++i) {
-                const plan::TensorPlan& e = plan.tensors[i];
-                if (done[i] || e.rank != world.rank() || e.round != round)
-                    continue;
-                wantStop = stopSignal() != 0;
-                if (wantStop || stop.check()) // a tensor boundary
-                    break;
-                outputs.push_back(runTensorJob(plan, i, reader, settings));
-                mine.push_back(metaOf(outputs.back(), world.rank()));
-                progress.tick();
+        while (!worker.waitForRound(round, std::chrono::milliseconds(20))) {
+            progress.tick();
+            if (!wantStop && (stopSignal() != 0 || stop.check())) {
+                wantStop = true;
+                worker.requestStop();
             }
+        }
+        std::vector<TensorOutput> outputs;
+        try {
+            outputs = worker.takeRound(round);
         } catch (...) {
             failure.capture();
         }
+        // The previous round's memory is free once its writes are done: the worker may go on
+        // with the next round while this rank waits for the others. (A write failure is kept
+        // by the writer and agreed on in markDoneAfterSync.)
+        try {
+            writer->wait();
+        } catch (const Error&) {
+        }
+        worker.allowRound(round + 1);
         stop.finishRound(wantStop || failure.failed() || stopSignal() != 0);
         // The previous round's data had this round's compute time to reach the disk.
         if (const int code = markDoneAfterSync(unmarked))
-            return stopWith(code, file, &progress, world);
+            return stopWith(code, file, &progress, world, &*writer);
         // A failed tensor ends the run without writing the round: the input or the system
         // needs fixing first, and --resume refuses a changed input anyway.
         if (const int code = agreeOnFailure(world, failure))
-            return stopWith(code, file, &progress, world);
+            return stopWith(code, file, &progress, world, &*writer);
 
-        // 3b. Agree on the sizes, create the datasets collectively, write my own.
+        // 3b. Agree on the sizes, create the datasets collectively, hand my bytes to the
+        // writer.
         std::vector<OutputMeta> metas;
-        for (const auto& record : world.allgatherv(serializeMetas(mine))) {
-            for (OutputMeta& meta : deserializeMetas(record))
-                metas.push_back(meta);
+        {
+            std::vector<OutputMeta> myMetas;
+            for (const TensorOutput& output : outputs)
+                myMetas.push_back(metaOf(output, world.rank()));
+            for (const auto& record : world.allgatherv(serializeMetas(myMetas))) {
+                for (OutputMeta& meta : deserializeMetas(record))
+                    metas.push_back(meta);
+            }
         }
         // Creation order by name: the same on every rank and for any number of ranks.
         std::sort(metas.begin(), metas.end(), [&](const OutputMeta& a, const OutputMeta& b) {
@@ -387,25 +440,21 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             failure.capture();
         }
         if (const int code = agreeOnFailure(world, failure))
-            return stopWith(code, file, &progress, world);
-        // Independent writes: a failure (a full disk) is this rank's alone, so it is agreed on
-        // before any rank makes the next collective HDF5 call (the close).
+            return stopWith(code, file, &progress, world, &*writer);
+        // Where my bytes go, then the collective close (also after a failure, on every rank).
+        std::vector<DataWriter::Piece> pieces;
         try {
-            written->write(outputs);
+            pieces = written->pieces(outputs);
         } catch (...) {
             failure.capture();
         }
-        const int writeCode = agreeOnFailure(world, failure);
         try {
             written->close();
         } catch (...) {
-            if (writeCode == 0)
-                failure.capture();
+            failure.capture();
         }
-        if (writeCode != 0)
-            return stopWith(writeCode, file, &progress, world);
         if (const int code = agreeOnFailure(world, failure))
-            return stopWith(code, file, &progress, world);
+            return stopWith(code, file, &progress, world, &*writer);
 
         for (const TensorOutput& output : outputs) {
             const plan::TensorPlan& e = plan.tensors[output.planIndex];
@@ -423,14 +472,21 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             progress.add(1, e.tensor.bytes);
         }
         progress.tick();
+        // The writes run on the writer's thread while the next round is computed; a failure
+        // (a full disk) comes out of the wait before the markers, which all ranks agree on.
+        try {
+            writer->start(std::move(pieces),
+                          std::make_shared<const std::vector<TensorOutput>>(std::move(outputs)));
+        } catch (...) {
+            failure.capture();
+        }
 
         // 3c. This round's tensors are marked done once their data are on disk: now for the
         // last round, otherwise after the next round is computed while the disk writes them.
         unmarked = std::move(metas);
-        if (round + 1 < plan.rounds) { // the same on every rank: the decision is collective
-            sync->start();
-        } else if (const int code = markDoneAfterSync(unmarked)) {
-            return stopWith(code, file, &progress, world);
+        if (round + 1 == plan.rounds) { // the same on every rank: the decision is collective
+            if (const int code = markDoneAfterSync(unmarked))
+                return stopWith(code, file, &progress, world, &*writer);
         }
 
         // 3d. A stop agreed in the round, or a signal that came while writing: the rank that
@@ -441,7 +497,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
                        stoppedError(signal, partial).what()};
         if (const int code = agreeOnFailure(world, failure)) {
             const int markCode = markDoneAfterSync(unmarked);
-            return stopWith(markCode != 0 ? markCode : code, file, &progress, world);
+            return stopWith(markCode != 0 ? markCode : code, file, &progress, world, &*writer);
         }
     }
     progress.finish();

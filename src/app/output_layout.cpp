@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -254,7 +255,8 @@ void removeUnfinished(h5::File& file, const plan::Plan& plan, const std::vector<
 }
 
 RoundOutput::RoundOutput(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
-                         const JobSettings& settings) {
+                         const JobSettings& settings)
+    : file_(file.path()) {
     // Creation, on every rank in the same order.
     for (const OutputMeta& meta : metas) {
         const plan::TensorPlan& entry = plan.tensors[meta.planIndex];
@@ -292,17 +294,28 @@ RoundOutput::RoundOutput(h5::File& file, const plan::Plan& plan, std::span<const
     }
 }
 
-void RoundOutput::write(std::span<const TensorOutput> outputs) {
+std::vector<DataWriter::Piece> RoundOutput::pieces(std::span<const TensorOutput> outputs) const {
+    std::vector<DataWriter::Piece> pieces;
+    const auto place = [&](const h5::Dataset& dataset, std::span<const std::uint8_t> bytes) {
+        if (bytes.empty())
+            return;
+        const std::optional<std::uint64_t> offset = dataset.fileOffset();
+        if (!offset)
+            throw IoError(file_, "dataset '" + dataset.path() + "' has no storage to write to");
+        pieces.push_back({*offset, bytes});
+    };
     for (const TensorOutput& output : outputs) {
         const std::vector<std::size_t>& mine = datasetsOf_.at(output.planIndex);
-        datasets_[mine[0]].writeRows(output.weight);
+        place(datasets_[mine[0]], output.weight);
         if (mine.size() > 1) {
-            datasets_[mine[1]].writeRows(output.index);
-            std::array<std::uint8_t, 5 * sizeof(std::int64_t)> info{};
-            std::memcpy(info.data(), output.info.data(), info.size());
-            datasets_[mine[2]].writeRows(info);
+            place(datasets_[mine[1]], output.index);
+            // int64 in the file as in memory: HDF5's little-endian int64 on a little-endian host.
+            static_assert(std::endian::native == std::endian::little);
+            place(datasets_[mine[2]],
+                  {reinterpret_cast<const std::uint8_t*>(output.info.data()), sizeof output.info});
         }
     }
+    return pieces;
 }
 
 void RoundOutput::close() {

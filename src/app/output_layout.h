@@ -4,6 +4,7 @@
 // Functions taking a parallel h5::File are *collective* unless marked otherwise.
 #pragma once
 
+#include "data_writer.h"
 #include "tensor_job.h"
 
 #include <nzcompress/h5.h>
@@ -67,22 +68,24 @@ std::vector<std::size_t> findDamaged(const h5::File& file, const plan::Plan& pla
 /// *Collective*.
 void removeUnfinished(h5::File& file, const plan::Plan& plan, const std::vector<bool>& done);
 
-/// The datasets of one round, open from their creation to their close. The three steps are
-/// separate so that a failure in this rank's own writes (a full disk) can be agreed on by all
-/// ranks before the next collective HDF5 call (the close), which every rank then makes.
+/// The datasets of one round, open from their creation to their close. The data are not
+/// written through HDF5: each rank writes its own bytes at the datasets' places in the file
+/// (pieces(), then a DataWriter), so that the writes can run while the next round is
+/// computed and can bypass the page cache.
 class RoundOutput {
 public:
     /// Creates the datasets and attributes of `metas` (every rank passes the same list).
     /// *Collective*; only metadata, the same calls on every rank.
     RoundOutput(h5::File& file, const plan::Plan& plan, std::span<const OutputMeta> metas,
                 const JobSettings& settings);
-    /// Writes the data of this rank's `outputs` (independent writes). Throws on the first
-    /// failure. *Independent*: other ranks do not take part.
-    void write(std::span<const TensorOutput> outputs);
-    /// Closes the datasets. *Collective*: call it on every rank, also after a failed write.
+    /// Where in the file the bytes of this rank's `outputs` go (they must outlive the
+    /// pieces). Throws IoError if a dataset has no place of its own in the file. Local.
+    std::vector<DataWriter::Piece> pieces(std::span<const TensorOutput> outputs) const;
+    /// Closes the datasets. *Collective*: call it on every rank, also after pieces() failed.
     void close();
 
 private:
+    std::string file_;
     std::vector<h5::Dataset> datasets_;
     std::map<std::size_t, std::vector<std::size_t>> datasetsOf_; ///< plan index -> datasets
 };

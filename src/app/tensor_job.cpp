@@ -40,38 +40,23 @@ void readTensor(const checkpoint::Checkpoint& checkpoint, const checkpoint::Tens
     }
 }
 
-/// The rank's buffer for the tensor being read, reused from tensor to tensor and grown to the
-/// largest: a fresh, zero-filled buffer per tensor cost a page fault per 4 KiB read, the
-/// largest part of a run's system time on large weights.
-std::span<std::uint8_t> readBuffer(std::size_t bytes) {
-    thread_local std::unique_ptr<std::uint8_t[]> buffer;
-    thread_local std::size_t capacity = 0;
-    if (capacity < bytes) {
-        buffer.reset();
-        buffer = std::make_unique_for_overwrite<std::uint8_t[]>(bytes);
-        capacity = bytes;
-    }
-    return {buffer.get(), bytes};
-}
-
-/// xxh3-64 of the Nz layout of `matrix`, fed block by block in Nz order: the same value as
-/// hashing toNz(matrix) in one piece.
+/// xxh3-64 of the Nz layout of `matrix`, fed block column by block column in Nz order: the same
+/// value as hashing toNz(matrix) in one piece.
 std::uint64_t nzChecksumOf(std::span<const std::uint8_t> matrix, layout::ByteShape shape) {
     const std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
                                                                          &XXH3_freeState);
     if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
         throw std::bad_alloc();
-    layout::forEachNzBlock(matrix, shape,
-                           [&](std::span<const std::uint8_t, layout::kBlockBytes> b) {
-                               XXH3_64bits_update(state.get(), b.data(), b.size());
-                           });
+    layout::forEachNzColumn(matrix, shape, [&](std::span<const std::uint8_t> column) {
+        XXH3_64bits_update(state.get(), column.data(), column.size());
+    });
     return XXH3_64bits_digest(state.get());
 }
 
 } // namespace
 
-TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
-                          const checkpoint::Checkpoint& checkpoint, const JobSettings& settings) {
+LoadedTensor loadTensor(const plan::Plan& plan, std::size_t planIndex,
+                        const checkpoint::Checkpoint& checkpoint, const JobSettings& settings) {
     const auto begin = std::chrono::steady_clock::now();
     const plan::TensorPlan& entry = plan.tensors[planIndex];
     const checkpoint::TensorInfo& tensor = entry.tensor;
@@ -83,14 +68,18 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
     // Test hook: the signal tests slow every tensor down to interrupt a run mid-way.
     if (const char* delay = std::getenv("NZCOMPRESS_TEST_TENSOR_DELAY_MS"))
         std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
-    TensorOutput out;
-    out.planIndex = planIndex;
+    LoadedTensor loaded;
+    loaded.planIndex = planIndex;
     if (entry.action == plan::Action::Passthrough) {
-        out.weight.resize(tensor.bytes);
-        readTensor(checkpoint, tensor, out.weight);
-        out.nzChecksum = XXH3_64bits(out.weight.data(), out.weight.size()); // of the copy
+        loaded.passthrough.resize(tensor.bytes);
+        readTensor(checkpoint, tensor, loaded.passthrough);
+        loaded.checksum = XXH3_64bits(loaded.passthrough.data(), loaded.passthrough.size());
     } else {
-        const std::span<std::uint8_t> raw = readBuffer(tensor.bytes);
+        // Not zero-filled: the read overwrites every byte, and the freed buffer of the
+        // previous tensor is reused from the heap without new page faults.
+        loaded.raw = std::make_unique_for_overwrite<std::uint8_t[]>(tensor.bytes);
+        loaded.rawBytes = tensor.bytes;
+        const std::span<std::uint8_t> raw(loaded.raw.get(), loaded.rawBytes);
         readTensor(checkpoint, tensor, raw);
         try {
             const std::size_t item = checkpoint::itemSize(tensor.dtype);
@@ -99,39 +88,62 @@ TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
                                           tensor.name);
             const layout::NdWeight nd{raw, tensor.shape[0], tensor.shape[1], item,
                                       settings.transpose};
-            const layout::ByteShape shape = layout::byteShapeOf(nd);
-            // The byte matrix the Nz layout is made of: the weight, or its transpose.
-            std::vector<std::uint8_t> turned;
             if (settings.transpose)
-                turned = layout::transposeElements(raw, nd.rows, nd.cols, item);
-            const std::span<const std::uint8_t> matrix = settings.transpose ? turned : raw;
+                loaded.transposed = layout::transposeElements(raw, nd.rows, nd.cols, item);
+            loaded.shape = layout::byteShapeOf(nd);
+            // Streamed from the matrix: no full Nz copy (it cost ~20% of the codec's time).
+            loaded.checksum = nzChecksumOf(loaded.matrix(), loaded.shape);
+        } catch (const std::invalid_argument& error) {
+            // LayoutError and the sparse module's argument checks.
+            throw InputError(tensor.file, tensor.name, error.what());
+        }
+    }
+    loaded.spent = std::chrono::steady_clock::now() - begin;
+    return loaded;
+}
+
+TensorOutput encodeTensor(const plan::Plan& plan, LoadedTensor loaded) {
+    const auto begin = std::chrono::steady_clock::now();
+    const plan::TensorPlan& entry = plan.tensors[loaded.planIndex];
+    const checkpoint::TensorInfo& tensor = entry.tensor;
+    TensorOutput out;
+    out.planIndex = loaded.planIndex;
+    out.nzChecksum = loaded.checksum;
+    if (entry.action == plan::Action::Passthrough) {
+        out.weight = std::move(loaded.passthrough);
+    } else {
+        try {
+            const layout::ByteShape shape = loaded.shape;
             const layout::NzShape nzShape = layout::nzShapeOf(shape);
             out.nzShape = {static_cast<std::int64_t>(nzShape.k1),
                            static_cast<std::int64_t>(nzShape.n1),
                            static_cast<std::int64_t>(layout::kBlockRows),
                            static_cast<std::int64_t>(layout::kBlockCols)};
             if (entry.action == plan::Action::Disable) {
-                std::vector<std::uint8_t> nz = layout::toNz(matrix, shape);
-                out.nzChecksum = XXH3_64bits(nz.data(), nz.size());
+                out.weight = layout::toNz(loaded.matrix(), shape);
                 out.info = layout::infoOf(shape);
-                out.weight = std::move(nz);
             } else {
-                // Tiles are gathered straight from the matrix and the checksum of the Nz bytes
-                // is streamed from it too: no full Nz copy (it cost ~20% of the codec's time).
-                out.nzChecksum = nzChecksumOf(matrix, shape);
+                // Tiles are gathered straight from the matrix: no full Nz copy.
                 layout::CompressedWeight compressed = layout::compressWeight(
-                    {matrix, shape.rows, shape.rowBytes, 1, false}, entry.type);
+                    {loaded.matrix(), shape.rows, shape.rowBytes, 1, false}, entry.type);
                 out.weight = std::move(compressed.weight);
                 out.index = std::move(compressed.index);
                 out.info = compressed.info;
             }
         } catch (const std::invalid_argument& error) {
-            // LayoutError, CodecError and the sparse module's argument checks.
+            // LayoutError and CodecError.
             throw InputError(tensor.file, tensor.name, error.what());
         }
     }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    out.seconds =
+        std::chrono::duration<double>(loaded.spent + std::chrono::steady_clock::now() - begin)
+            .count();
     return out;
+}
+
+TensorOutput runTensorJob(const plan::Plan& plan, std::size_t planIndex,
+                          const checkpoint::Checkpoint& checkpoint, const JobSettings& settings) {
+    return encodeTensor(plan, loadTensor(plan, planIndex, checkpoint, settings));
 }
 
 } // namespace nzc::app

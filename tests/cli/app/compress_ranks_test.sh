@@ -16,6 +16,23 @@ for n in 1 2 3 4; do
     [[ -f "$WORK/n$n.h5" && ! -e "$WORK/n$n.h5.partial" ]] || fail "n=$n: no OUT.h5 or a leftover .partial"
 done
 "$CHECK_OUTPUT" "$WORK/n1.h5" "$ckpt" || fail "check_output found problems"
+# Reading ahead on a thread of its own, or not, changes nothing in the file.
+for n in 1 2; do
+    for ahead in yes no; do
+        run_ranks "$n" --input "$ckpt" --description "$desc" --output "$WORK/ahead-$ahead$n.h5" \
+            --read-ahead "$ahead" --quiet || fail "--read-ahead $ahead with $n ranks exited with $?"
+        same_data "$WORK/n1.h5" "$WORK/ahead-$ahead$n.h5"
+    done
+done
+# Written with --read-ahead and on tmpfs (O_DIRECT only since Linux 6.6): the same file again.
+if [[ -d /dev/shm && -w /dev/shm ]]; then
+    shm=$(mktemp -d /dev/shm/nzc_test.XXXXXX)
+    run_ranks 2 --input "$ckpt" --description "$desc" --output "$shm/n2.h5" --quiet ||
+        fail "compress to tmpfs exited with $?"
+    same_data "$WORK/n1.h5" "$shm/n2.h5"
+    "$CHECK_OUTPUT" "$shm/n2.h5" "$ckpt" || fail "check_output found problems in the tmpfs output"
+    rm -rf "$shm"
+fi
 for n in 2 3 4; do
     same_data "$WORK/n1.h5" "$WORK/n$n.h5"
     cmp -s "$WORK/debug1.txt" "$WORK/debug$n.txt" || fail "--debug output differs with $n ranks"
