@@ -1,6 +1,7 @@
 // MPI start-up and shut-down, owned by one object so that every exit path finalises.
 #include "check.h"
 
+#include <cstdlib>
 #include <utility>
 
 namespace nzc::mpi {
@@ -19,6 +20,10 @@ void Environment::initialize(int* argc, char*** argv) {
         detail::checkMpi(MPI_Query_thread(&threadLevel_), "MPI_Query_thread");
         return;
     }
+    // A rank runs threads of its own next to the one that calls MPI. Open MPI's blocking calls
+    // poll at full speed, taking the core from those threads (and from other ranks' on the
+    // node) while they wait; let them yield instead. A value the user set is kept.
+    ::setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     // FUNNELED: only the main thread calls MPI, though worker threads may exist.
     detail::checkMpi(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &threadLevel_),
                      "MPI_Init_thread");
