@@ -14,6 +14,10 @@ build=${NZC_BUILD_DIR:-$root/build}
 nzcompress=$build/src/app/nzcompress
 work=${NZC_BENCH_DIR:-/tmp/nzc-bench}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# One node: shared-memory transport. Open MPI's default (UCX) spends about 0.2 s probing for
+# networks in MPI_Init, a fixed cost that has nothing to do with the pipeline measured here.
+# Set OMPI_MCA_pml=ucx to measure with it.
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
 
 mkdir -p "$work"
 ckpt=$work/ckpt-$size
