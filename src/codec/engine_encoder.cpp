@@ -3,7 +3,8 @@
 // been read gives the same bits; so the state between bytes is only the number of zeros
 // still pending (below the longest run), and each byte becomes one table step. Only when a
 // step does not fit into the packet does the exact, code-by-code rule decide where the
-// packet ends.
+// packet ends; that rule depends only on the zeros pending and the bits left, so it is
+// looked up too (its loop of data-dependent branches ran once per packet).
 #include "engine_encoder.h"
 #include "fractal_format.h"
 
@@ -90,6 +91,7 @@ CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type) {
     codes.type = type;
     codes.dictionary = dictionary;
     codes.zeroByte = dictionary.zeroByte();
+    codes.zeroMask[codes.zeroByte] = ~std::uint32_t{0};
     for (std::size_t v = 0; v < 256; ++v)
         codes.byteCodes[v] = escapeCode(static_cast<std::uint8_t>(v));
     const auto ranks = rankCodes(type);
@@ -124,18 +126,49 @@ CallCodes buildCallCodes(const Dictionary& dictionary, CompressType type) {
 
 namespace {
 
+/// What a run of zeros pending at a packet's end becomes: the codes emitRun puts into the
+/// bits left, and how many of the zeros they cover. Indexed [zeros * 65 + room].
+struct RunFit {
+    std::uint16_t bits = 0;
+    std::uint8_t length = 0;
+    std::uint8_t emitted = 0;
+};
+using RunFitTable = std::array<RunFit, (kMaxRunStates + 1) * (kPacketBits + 1)>;
+
+RunFitTable buildRunFits(std::span<const RunCode> runs) {
+    RunFitTable table{};
+    for (std::size_t zeros = 0; zeros <= kMaxRunStates; ++zeros) {
+        for (std::size_t room = 0; room <= kPacketBits; ++room) {
+            Packet packet{0, kPacketBits - room};
+            const std::size_t emitted = emitRun(packet, zeros, runs);
+            RunFit& fit = table[zeros * (kPacketBits + 1) + room];
+            fit.bits =
+                room == 0 ? 0 : static_cast<std::uint16_t>(packet.bits >> (kPacketBits - room));
+            fit.length = static_cast<std::uint8_t>(packet.used - (kPacketBits - room));
+            fit.emitted = static_cast<std::uint8_t>(emitted);
+        }
+    }
+    return table;
+}
+
+/// The table depends only on the compress type: built once.
+template <CompressType Type> const RunFitTable& runFits() {
+    static const RunFitTable table = buildRunFits(runCodes(Type));
+    return table;
+}
+
 /// The packer for one compress type; the type is a template parameter so that the run
 /// counter below compiles to a constant-bound update (it is on the loop's critical path).
 template <CompressType Type>
 std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const CallCodes& codes,
                        std::uint8_t* out) {
     writeHeader(input, engineBytes, codes, out);
-    const auto runs = runCodes(Type);
+    const RunFit* fits = runFits<Type>().data();
     const std::uint32_t* stepBits = codes.stepBits.data();
     const std::uint8_t* stepLengths = codes.stepLengths.data();
     constexpr std::size_t longestRun =
         Type == CompressType::Low ? kLowRunCodes.front().zeros : kHighRunCodes.front().zeros;
-    const std::uint8_t zeroByte = codes.zeroByte;
+    const std::uint32_t* zeroMask = codes.zeroMask.data();
     std::size_t written = kEngineHeaderBytes;
     std::size_t position = 0;
     while (position < engineBytes) {
@@ -156,27 +189,26 @@ std::size_t packEngine(const std::uint8_t* input, std::size_t engineBytes, const
             }
             bits |= std::uint64_t{stepBits[pendingRow + byte]} << used;
             used += length;
-            // The run counter is computed from the byte, not looked up, so that the next
-            // table load does not wait for this one.
-            const std::size_t afterZero =
-                pendingRow + 256 == longestRun * 256 ? 0 : pendingRow + 256;
-            pendingRow = byte == zeroByte ? afterZero : 0;
+            // The run counter is computed, not looked up from its old value, so that the
+            // next table load does not wait for this one; the mask (all ones for the zero
+            // byte) resets it without a compare. Low-sparse counts 0, 1 as 0, 256: one xor.
+            std::size_t afterZero = pendingRow ^ 256;
+            if constexpr (longestRun != 2)
+                afterZero = pendingRow + 256 == longestRun * 256 ? 0 : pendingRow + 256;
+            pendingRow = afterZero & zeroMask[byte];
         }
+        // End the packet's run: a zero byte that did not fit completes the longest run, whose
+        // code did not fit (a non-zero byte whose flushed run fits cannot fit itself, or the
+        // step would have). The table replaces the code-by-code rule and its branches.
         const std::size_t pending = pendingRow / 256;
+        const std::size_t run = full ? pending + (zeroMask[input[i]] & 1) : pending;
+        const RunFit fit = fits[run * (kPacketBits + 1) + (kPacketBits - used)];
+        // used is 64 only when nothing fits (fit.bits is 0); the mask keeps the shift defined.
+        bits |= std::uint64_t{fit.bits} << (used & (kPacketBits - 1));
+        used += fit.length;
+        position = i - pending + fit.emitted;
+        full = full || fit.emitted < run;
         Packet packet{bits, used};
-        if (full) {
-            // This byte's step does not fit: replay it code by code to find where the packet
-            // ends. A zero byte here completes the longest run, whose code did not fit.
-            const bool zero = input[i] == codes.zeroByte;
-            const std::size_t run = pending + (zero ? 1 : 0);
-            const std::size_t emitted = emitRun(packet, run, runs);
-            // A non-zero byte whose flushed run fits cannot fit itself, or the step would have.
-            position = i - pending + emitted;
-        } else {
-            const std::size_t emitted = emitRun(packet, pending, runs);
-            position = windowEnd - pending + emitted;
-            full = emitted < pending;
-        }
         if (full) {
             packet.fillUnusedWithOnes();
             store(packet.bits, kPacketBytes, out + written);

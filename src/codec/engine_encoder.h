@@ -19,6 +19,7 @@ struct CallCodes {
     Dictionary dictionary;
     std::array<Code, 256> byteCodes{}; ///< code of every non-zero byte (rank code or escape)
     std::uint8_t zeroByte = 0;
+    std::array<std::uint32_t, 256> zeroMask{}; ///< all ones for the zero byte, else 0
     /// stepBits/stepLengths[pending * 256 + byte]: the bits reading `byte` appends when
     /// `pending` zero bytes are waiting (a flushed run of up to 8 zeros, at most 6 bits, then
     /// the byte's code, at most 12), assuming it all fits in the packet (the packer checks).
