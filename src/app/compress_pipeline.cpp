@@ -336,6 +336,16 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     std::stable_sort(mine.begin(), mine.end(), [&](std::size_t a, std::size_t b) {
         return plan.tensors[a].round < plan.tensors[b].round;
     });
+    // The memory my tensors of each round take while computed (the plan's estimate).
+    std::vector<std::uint64_t> roundBytes(static_cast<std::size_t>(plan.rounds) + 1, 0);
+    for (const std::size_t i : mine)
+        roundBytes[static_cast<std::size_t>(plan.tensors[i].round)] += plan.tensors[i].workBytes;
+    // Whether the worker may compute round r + 1 while round r is being written: always, but
+    // for a round of one tensor larger than half the budget.
+    const auto overlapFits = [&](int round) {
+        const auto r = static_cast<std::size_t>(round);
+        return roundBytes[r] + roundBytes[r + 1] <= o.memoryBudget;
+    };
     std::vector<report::TensorStats> myStats;
     StopAgreement stop(world.dup());
     std::optional<DataWriter> writer;
@@ -349,7 +359,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     const bool readAhead = useReadAhead(o.readAhead, world);
     if (world.isRoot())
         spdlog::debug("read-ahead {}", readAhead ? "on" : "off");
-    TensorWorker worker(plan, std::move(mine), reader, settings, 1, readAhead);
+    TensorWorker worker(plan, std::move(mine), reader, settings, overlapFits(0) ? 1 : 0, readAhead);
     // The tensors written in the last round and not yet marked done (the same on every rank).
     std::vector<OutputMeta> unmarked;
     // The markers go in only after the data reached the disk, and are flushed themselves so
@@ -407,7 +417,8 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             writer->wait();
         } catch (const Error&) {
         }
-        worker.allowRound(round + 1);
+        if (overlapFits(round))
+            worker.allowRound(round + 1);
         stop.finishRound(wantStop || failure.failed() || stopSignal() != 0);
         // The previous round's data had this round's compute time to reach the disk.
         if (const int code = markDoneAfterSync(unmarked))
@@ -479,6 +490,15 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
                           std::make_shared<const std::vector<TensorOutput>>(std::move(outputs)));
         } catch (...) {
             failure.capture();
+        }
+        if (!overlapFits(round)) {
+            // This round and the next do not fit in the budget together: the next one starts
+            // once this one is written. (A write error is kept; it is agreed on below.)
+            try {
+                writer->wait();
+            } catch (const Error&) {
+            }
+            worker.allowRound(round + 1);
         }
 
         // 3c. This round's tensors are marked done once their data are on disk: now for the

@@ -85,8 +85,8 @@ void DataWriter::writeBatch(const std::vector<Piece>& pieces) {
         writePiece(piece);
     // Also writes back what HDF5 wrote through its own descriptor (the same file).
     if (::fdatasync(bufferedFd_) != 0)
-        throw IoError(path_, std::string("writing the data to disk failed: ") +
-                                 std::strerror(errno));
+        throw IoError(path_,
+                      std::string("writing the data to disk failed: ") + std::strerror(errno));
 }
 
 void DataWriter::writePiece(const Piece& piece) {
@@ -106,8 +106,8 @@ void DataWriter::writePiece(const Piece& piece) {
 
 void DataWriter::writeBuffered(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
     while (!bytes.empty()) {
-        const ssize_t written = ::pwrite(bufferedFd_, bytes.data(), bytes.size(),
-                                         static_cast<off_t>(offset));
+        const ssize_t written =
+            ::pwrite(bufferedFd_, bytes.data(), bytes.size(), static_cast<off_t>(offset));
         if (written < 0 && errno == EINTR)
             continue;
         if (written <= 0)
@@ -137,8 +137,7 @@ bool DataWriter::writeDirect(std::uint64_t offset, std::span<const std::uint8_t>
             if (written < 0 && errno == EINTR)
                 continue;
             if (written < 0 && errno == EINVAL && first) {
-                spdlog::debug("{}: O_DIRECT writes refused, writing through the page cache",
-                              path_);
+                spdlog::debug("{}: O_DIRECT writes refused, writing through the page cache", path_);
                 directRefused_ = true;
                 return false;
             }

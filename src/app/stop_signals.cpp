@@ -1,7 +1,8 @@
-// The stop request is one sig_atomic_t written by the handler and read between tensors; the
-// ranks agree on it through StopAgreement.
+// The stop request is one lock-free atomic written by the handler and read between tensors
+// by the main and the worker thread; the ranks agree on it through StopAgreement.
 #include "stop_signals.h"
 
+#include <atomic>
 #include <csignal>
 #include <initializer_list>
 #include <unistd.h>
@@ -9,7 +10,9 @@
 namespace nzc::app {
 namespace {
 
-volatile std::sig_atomic_t requested = 0;
+// Lock-free, hence safe in a signal handler, and read by other threads without a race.
+std::atomic<int> requested = 0;
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void onStopSignal(int signal) {
     if (requested != 0)

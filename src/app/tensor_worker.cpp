@@ -39,9 +39,8 @@ void TensorWorker::run() {
         const std::size_t index = mine_[position];
         const int round = plan_.tensors[index].round;
         try {
-            LoadedTensor loaded = ahead.valid()
-                                      ? ahead.get()
-                                      : loadTensor(plan_, index, checkpoint_, settings_);
+            LoadedTensor loaded =
+                ahead.valid() ? ahead.get() : loadTensor(plan_, index, checkpoint_, settings_);
             if (readAhead_ && position + 1 < mine_.size())
                 ahead = std::async(std::launch::async, [this, next = mine_[position + 1]] {
                     return loadTensor(plan_, next, checkpoint_, settings_);

@@ -63,8 +63,8 @@ private:
     std::condition_variable changed_; ///< progress of either side
     int allowed_;                     ///< the last round the worker may compute
     bool stopRequested_ = false;
-    bool stopped_ = false;            ///< the worker computes nothing more
-    std::size_t next_ = 0;            ///< position in mine_ of the next tensor to compute
+    bool stopped_ = false; ///< the worker computes nothing more
+    std::size_t next_ = 0; ///< position in mine_ of the next tensor to compute
     std::map<int, std::vector<TensorOutput>> finished_; ///< computed, not yet taken, by round
     std::exception_ptr failure_;
     int failedRound_ = -1;

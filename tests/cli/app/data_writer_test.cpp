@@ -39,7 +39,8 @@ protected:
             GTEST_SKIP() << GetParam() << " does not exist here";
         std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
         std::replace(test.begin(), test.end(), '/', '_');
-        path_ = fs::path(GetParam()) / ("nzc_data_writer_" + std::to_string(::getpid()) + "_" + test);
+        path_ =
+            fs::path(GetParam()) / ("nzc_data_writer_" + std::to_string(::getpid()) + "_" + test);
         std::ofstream(path_).put('\0'); // the writer writes into an existing file
     }
     void TearDown() override {
@@ -54,8 +55,8 @@ TEST_P(DataWriterTest, PiecesLandAtTheirOffsetsAlignedOrNot) {
     // Offsets on and off page boundaries, lengths below, at and above a page and above the
     // 8 MiB bounce buffer, with gaps between them that must stay zero.
     const std::vector<std::pair<std::uint64_t, std::size_t>> layout = {
-        {0, 100},           {4096, 4096},        {8192, 5000},     {20000, 3},
-        {24576, 12 << 20},  {(13 << 20) + 7, 9000}, {14 << 20, 1},
+        {0, 100},          {4096, 4096},           {8192, 5000},  {20000, 3},
+        {24576, 12 << 20}, {(13 << 20) + 7, 9000}, {14 << 20, 1},
     };
     auto bytes = std::make_shared<std::vector<std::vector<std::uint8_t>>>();
     std::vector<DataWriter::Piece> pieces;
