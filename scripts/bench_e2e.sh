@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `nzcompress compress` (read -> compress -> write) on a synthetic
-# W8A8S checkpoint: wall time and peak RSS with 1 and 2 ranks, each run REPEAT times (the
-# median is what docs/PERFORMANCE.md quotes), plus the codec alone on a weight of the same
-# distribution (bench_layout) as the baseline, measured in the same session.
+# W8A8S checkpoint: wall time and peak RSS with 1 rank (with and without --read-ahead) and
+# with 2 ranks, each run REPEAT times (docs/PERFORMANCE.md quotes the medians), and as the
+# baseline the codec alone on the same weights, data in memory (bench_checkpoint), measured
+# in the same session.
 #   scripts/bench_e2e.sh [SIZE] [REPEAT] [BUDGET]    default: 1GiB 3 256MiB
 # Needs a Release build in ./build (scripts/setup.sh) with benchmarks (the default).
 set -euo pipefail
@@ -46,20 +47,24 @@ PY
 )
 echo "compressed weights: $weights bytes of the $inputs input bytes"
 
-run() { # run RANKS: prints "seconds peak_rss_kib" for one run
-    local ranks=$1
+run() { # run RANKS READ_AHEAD: prints "seconds peak_rss_kib" for one run
+    local ranks=$1 ahead=$2
     rm -f "$work/out.h5"
     /usr/bin/time -f "%e %M" -o "$work/time.txt" \
         mpirun -n "$ranks" --oversubscribe --bind-to none "$nzcompress" compress \
         --input "$ckpt" --description "$ckpt/quant_model_description_w8a8s.json" \
-        --output "$work/out.h5" --memory-budget "$budget" --log-level warn --force
+        --output "$work/out.h5" --memory-budget "$budget" --read-ahead "$ahead" \
+        --log-level error --force
     cat "$work/time.txt"
 }
 
-for ranks in 1 2; do
-    echo "== compress, $ranks rank(s), $repeat runs (seconds, peak RSS of the largest process in KiB)"
-    for _ in $(seq "$repeat"); do run "$ranks"; done | sort -n | tee "$work/runs-$ranks.txt"
-    median=$(sed -n "$(((repeat + 1) / 2))p" "$work/runs-$ranks.txt" | cut -d' ' -f1)
-    awk -v b="$inputs" -v w="$weights" -v s="$median" -v r="$ranks" \
-        'BEGIN { printf "median %.2f s with %d rank(s): %.0f MB/s of input, %.0f MB/s of weights\n", s, r, b / s / 1e6, w / s / 1e6 }'
+# One rank with --read-ahead auto uses the second core for reading (this machine has 2 cores
+# and 1 rank on it); "no" keeps the rank on one core, for a like-for-like scaling figure.
+for config in "1 auto" "1 no" "2 auto"; do
+    read -r ranks ahead <<<"$config"
+    echo "== compress, $ranks rank(s), --read-ahead $ahead, $repeat runs (seconds, peak RSS of the largest process in KiB)"
+    for _ in $(seq "$repeat"); do run "$ranks" "$ahead"; done | sort -n | tee "$work/runs.txt"
+    median=$(sed -n "$(((repeat + 1) / 2))p" "$work/runs.txt" | cut -d' ' -f1)
+    awk -v b="$inputs" -v w="$weights" -v s="$median" -v r="$ranks" -v a="$ahead" \
+        'BEGIN { printf "median %.2f s with %d rank(s), read-ahead %s: %.0f MB/s of input, %.0f MB/s of weights\n", s, r, a, b / s / 1e6, w / s / 1e6 }'
 done
