@@ -117,8 +117,9 @@ void DataWriter::writeBuffered(std::uint64_t offset, std::span<const std::uint8_
     }
 }
 
-// Returns false, having written nothing, if the file system refuses O_DIRECT writes (EINVAL:
-// some file systems accept the open but not the write); the caller then writes buffered.
+// Returns false, having written nothing, if the file system refuses O_DIRECT writes (EINVAL
+// or EOPNOTSUPP: some file systems accept the open but not the write); the caller then
+// writes buffered.
 bool DataWriter::writeDirect(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
     if (!staging_) {
         void* memory = std::aligned_alloc(kDirectAlignment, kStagingBytes);
@@ -136,7 +137,7 @@ bool DataWriter::writeDirect(std::uint64_t offset, std::span<const std::uint8_t>
                                              static_cast<off_t>(offset + done));
             if (written < 0 && errno == EINTR)
                 continue;
-            if (written < 0 && errno == EINVAL && first) {
+            if (written < 0 && first && (errno == EINVAL || errno == EOPNOTSUPP)) {
                 spdlog::debug("{}: O_DIRECT writes refused, writing through the page cache", path_);
                 directRefused_ = true;
                 return false;

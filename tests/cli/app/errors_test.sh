@@ -13,6 +13,8 @@ expect_code 2 run_ranks 3 --input "$ckpt" --description "$desc" --output "$out" 
     --disable-layers model.layers.7.mlp.up_proj
 grep -q "model.layers.7.mlp.up_proj" "$WORK/stderr" || fail "unknown layer not named"
 [[ $(error_lines) -eq 1 ]] || fail "--disable-layers: $(error_lines) error lines"
+expect_code 2 run_ranks 2 --input "$ckpt" --output "$out" --read-ahead maybe
+grep -q -- "--read-ahead must be auto, yes or no" "$WORK/stderr" || fail "bad --read-ahead not named"
 [[ ! -e "$out" && ! -e "$out.partial" ]] || fail "a usage error left a file"
 
 # Malformed input (rank 0 reads the headers): exit 3, file named.
