@@ -49,7 +49,10 @@ echo "compressed weights: $weights bytes of the $inputs input bytes"
 
 run() { # run RANKS READ_AHEAD: prints "seconds peak_rss_kib" for one run
     local ranks=$1 ahead=$2
+    # The previous run's output is deleted and the deletion committed first: freeing (and,
+    # with the discard mount option, trimming) its blocks is not this run's work.
     rm -f "$work/out.h5"
+    sync
     /usr/bin/time -f "%e %M" -o "$work/time.txt" \
         mpirun -n "$ranks" --oversubscribe --bind-to none "$nzcompress" compress \
         --input "$ckpt" --description "$ckpt/quant_model_description_w8a8s.json" \

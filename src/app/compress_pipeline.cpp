@@ -18,6 +18,7 @@
 #include <nzcompress/plan.h>
 #include <nzcompress/report.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -28,6 +29,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <string_view>
 #include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -214,6 +216,14 @@ int stopWith(int code, std::optional<h5::File>& file, Progress* progress, const 
 int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     Failure failure;
     const std::string partial = o.output + kPartialSuffix;
+    // --log-level debug: when each phase ended, on rank 0.
+    const auto begin = std::chrono::steady_clock::now();
+    const auto phaseDone = [&](std::string_view phase) {
+        if (world.isRoot())
+            spdlog::debug("{} at {:.3f} s", phase,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+                              .count());
+    };
 
     // 1. Rank 0: headers, plan, validation. Nothing is written before all of it passed.
     std::vector<std::uint8_t> planBytes;
@@ -245,6 +255,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         return 0;
     }
 
+    phaseDone("plan");
     // 2. The partial file: new, or reopened for --resume.
     // Reads tensors by their table entries (which name the file): no table of its own.
     const checkpoint::Checkpoint reader = checkpoint::Checkpoint::open({});
@@ -359,6 +370,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     const bool readAhead = useReadAhead(o.readAhead, world);
     if (world.isRoot())
         spdlog::debug("read-ahead {}", readAhead ? "on" : "off");
+    phaseDone("file ready");
     TensorWorker worker(plan, std::move(mine), reader, settings, overlapFits(0) ? 1 : 0, readAhead);
     // The tensors written in the last round and not yet marked done (the same on every rank).
     std::vector<OutputMeta> unmarked;
@@ -404,6 +416,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
                 worker.requestStop();
             }
         }
+        phaseDone(fmt::format("round {} computed", round));
         std::vector<TensorOutput> outputs;
         try {
             outputs = worker.takeRound(round);
@@ -522,6 +535,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     }
     progress.finish();
 
+    phaseDone("rounds written");
     // 4. Close on every rank, then rank 0 finishes the file and reports.
     try {
         file->close();
@@ -539,7 +553,9 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
                 for (report::TensorStats& s : report::deserialize(record))
                     stats.push_back(std::move(s));
             }
+            phaseDone("closed");
             stats = finishOutput(partial, o.output, plan, std::move(stats));
+            phaseDone("finished");
             if (o.debug) {
                 std::fputs(report::debugTable(stats).c_str(), stdout);
                 std::fputs((report::finalRatioLine(report::summarize(stats)) + "\n").c_str(),
