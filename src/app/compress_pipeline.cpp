@@ -29,8 +29,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <string_view>
 #include <sched.h>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -220,9 +220,9 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
     const auto begin = std::chrono::steady_clock::now();
     const auto phaseDone = [&](std::string_view phase) {
         if (world.isRoot())
-            spdlog::debug("{} at {:.3f} s", phase,
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
-                              .count());
+            spdlog::debug(
+                "{} at {:.3f} s", phase,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
     };
 
     // 1. Rank 0: headers, plan, validation. Nothing is written before all of it passed.
