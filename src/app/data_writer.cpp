@@ -53,21 +53,45 @@ void DataWriter::start(std::vector<Piece> pieces, std::shared_ptr<const void> ke
     for (const Piece& piece : pieces)
         bytes += piece.bytes.size();
     inFlight_ = bytes;
-    // The bytes are released on the writer's thread as soon as they are written (the task
-    // itself lives on until wait()): the compute side may then use the memory again.
+    std::promise<void> written;
+    written_ = written.get_future();
+    // The bytes are released on the writer's thread as soon as they are written, before the
+    // sync (the task itself lives on until wait()): the compute side may use the memory again
+    // while the disk commits.
     pending_ = std::async(std::launch::async, [this, pieces = std::move(pieces),
-                                               keepAlive = std::move(keepAlive)]() mutable {
+                                               keepAlive = std::move(keepAlive),
+                                               written = std::move(written)]() mutable {
         try {
-            writeBatch(pieces);
+            for (const Piece& piece : pieces)
+                writePiece(piece);
         } catch (...) {
             keepAlive.reset();
+            written.set_exception(std::current_exception());
             throw;
         }
         keepAlive.reset();
+        written.set_value();
+        // Also writes back what HDF5 wrote through its own descriptor (the same file).
+        if (::fdatasync(bufferedFd_) != 0)
+            throw IoError(path_,
+                          std::string("writing the data to disk failed: ") + std::strerror(errno));
     });
 }
 
+void DataWriter::waitWritten() {
+    if (written_.valid()) {
+        try {
+            written_.get();
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+    if (error_)
+        std::rethrow_exception(error_);
+}
+
 void DataWriter::wait() {
+    written_ = {};
     if (pending_.valid()) {
         try {
             pending_.get();
@@ -78,15 +102,6 @@ void DataWriter::wait() {
     }
     if (error_)
         std::rethrow_exception(error_);
-}
-
-void DataWriter::writeBatch(const std::vector<Piece>& pieces) {
-    for (const Piece& piece : pieces)
-        writePiece(piece);
-    // Also writes back what HDF5 wrote through its own descriptor (the same file).
-    if (::fdatasync(bufferedFd_) != 0)
-        throw IoError(path_,
-                      std::string("writing the data to disk failed: ") + std::strerror(errno));
 }
 
 void DataWriter::writePiece(const Piece& piece) {

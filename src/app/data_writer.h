@@ -36,12 +36,16 @@ public:
     ~DataWriter();
 
     /// Starts writing `pieces`, then an fdatasync of the file. `keepAlive` owns the bytes and
-    /// is released once they are written. Waits for the previous batch first (see wait()).
+    /// is released once they are written (before the sync). Waits for the previous batch
+    /// first (see wait()).
     void start(std::vector<Piece> pieces, std::shared_ptr<const void> keepAlive);
     /// Waits until everything started so far is written and synced. Throws IoError naming the
     /// file if a write or the sync failed; an error is kept, and thrown again by every later
     /// call, since data it lost cannot be written anymore.
     void wait();
+    /// Waits until the bytes of the batch in flight are written (and released), not for its
+    /// sync. Throws like wait().
+    void waitWritten();
     /// The bytes of the batch being written (0 when none is).
     std::uint64_t bytesInFlight() const noexcept { return inFlight_; }
     /// Whether whole pages are written with O_DIRECT (false once the file system refused it).
@@ -52,7 +56,6 @@ public:
     static constexpr std::size_t kDirectAlignment = 4096;
 
 private:
-    void writeBatch(const std::vector<Piece>& pieces);
     void writePiece(const Piece& piece);
     void writeBuffered(std::uint64_t offset, std::span<const std::uint8_t> bytes);
     bool writeDirect(std::uint64_t offset, std::span<const std::uint8_t> bytes);
@@ -63,7 +66,8 @@ private:
     std::atomic<bool> directRefused_{false};
     /// Page-aligned bounce buffer for O_DIRECT (the tensors' own buffers are not aligned).
     std::unique_ptr<std::uint8_t, void (*)(void*)> staging_{nullptr, nullptr};
-    std::future<void> pending_;
+    std::future<void> pending_; ///< writes and sync
+    std::future<void> written_; ///< writes only
     std::uint64_t inFlight_ = 0;
     std::exception_ptr error_;
 };

@@ -98,11 +98,24 @@ TEST_P(DataWriterTest, BatchesFollowEachOther) {
     EXPECT_EQ(file[5000], 0x22);
 }
 
+TEST_P(DataWriterTest, WrittenBytesAreReleasedBeforeTheSync) {
+    DataWriter writer(path_.string());
+    auto bytes = std::make_shared<std::vector<std::uint8_t>>(3 * 4096 + 5, 0x55);
+    const std::weak_ptr<std::vector<std::uint8_t>> watch = bytes;
+    writer.start({{4096, *bytes}}, bytes);
+    bytes.reset();
+    writer.waitWritten();
+    EXPECT_TRUE(watch.expired()) << "the buffers are kept after their writes";
+    writer.wait();
+    EXPECT_EQ(readFile(path_).size(), 4 * 4096U + 5);
+}
+
 TEST_P(DataWriterTest, AFailedWriteIsReportedByEveryLaterWait) {
     DataWriter writer(path_.string());
     auto bytes = std::make_shared<std::vector<std::uint8_t>>(8192, 0x33);
     // Reaching past the largest offset Linux allows (a file of 2^63 - 1 bytes).
     writer.start({{std::numeric_limits<std::int64_t>::max() - 100, *bytes}}, bytes);
+    EXPECT_THROW(writer.waitWritten(), nzc::IoError);
     EXPECT_THROW(writer.wait(), nzc::IoError);
     try {
         writer.wait();
