@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <string_view>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace nzc::app {
@@ -150,6 +151,25 @@ bool useReadAhead(const std::string& choice, const mpi::Comm& world) {
         ::sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? CPU_COUNT(&allowed) : 1;
     const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
     return mine >= 2 && online >= 2L * ranksHere;
+}
+
+// HDF5 writes its metadata when the file is flushed, with a collective MPI-IO write; if the
+// file system fills up in the middle of one, Open MPI's collective write can leave the ranks
+// waiting for each other for good. So a flush starts only with room for what it may write:
+// a margin, plus a generous size per dataset created since the last flush. Throws IoError
+// (exit 4) otherwise. Local (rank 0 checks; the ranks agree on the outcome).
+void ensureRoomForMetadata(const std::string& path, std::size_t datasets) {
+    constexpr std::uint64_t kMargin = std::uint64_t{64} << 10;
+    constexpr std::uint64_t kPerDataset = std::uint64_t{2} << 10;
+    struct statvfs info {};
+    if (::statvfs(path.c_str(), &info) != 0)
+        return; // cannot tell: the flush reports a full disk itself, if it can
+    const std::uint64_t free = static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+    const std::uint64_t needed = kMargin + kPerDataset * datasets;
+    if (free < needed)
+        throw IoError(path, fmt::format("no space left on the file system for the file's "
+                                        "metadata: {} bytes free, {} needed",
+                                        free, needed));
 }
 
 // A stop signal ends the run with exit code 5 once the tensors finished so far are written.
@@ -391,6 +411,15 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         if (const int code = agreeOnFailure(world, marking))
             return code;
         for (const bool mark : {false, true}) {
+            // Rank 0 checks the room, and every rank learns the outcome before the flush.
+            try {
+                if (world.isRoot())
+                    ensureRoomForMetadata(partial, mark ? 0 : 3 * metas.size());
+            } catch (...) {
+                marking.capture();
+            }
+            if (const int code = agreeOnFailure(world, marking))
+                return code;
             try {
                 if (mark)
                     markDone(*file, plan, metas);
@@ -423,11 +452,11 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        // The previous round's memory is free once its writes are done: the worker may go on
-        // with the next round while this rank waits for the others. (A write failure is kept
-        // by the writer and agreed on in markDoneAfterSync.)
+        // The previous round's memory is free once its writes are done (its sync may still
+        // run): the worker may go on with the next round while this rank waits for the
+        // others. (A write failure is kept by the writer and agreed on in markDoneAfterSync.)
         try {
-            writer->wait();
+            writer->waitWritten();
         } catch (const Error&) {
         }
         if (overlapFits(round))
@@ -508,7 +537,7 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
             // This round and the next do not fit in the budget together: the next one starts
             // once this one is written. (A write error is kept; it is agreed on below.)
             try {
-                writer->wait();
+                writer->waitWritten();
             } catch (const Error&) {
             }
             worker.allowRound(round + 1);

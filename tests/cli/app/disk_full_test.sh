@@ -14,7 +14,8 @@ fi
 trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # The output is about 300 KiB, a third of it metadata. With 200 KiB the space runs out while
-# the ranks write their data, with 250 KiB while HDF5 flushes its metadata. (Much smaller
+# the ranks write their data; with 250 KiB the check before HDF5 flushes its metadata finds
+# too little room. (Much smaller
 # file systems are not tested: once the partial file's data are freed, closing it must still
 # write its metadata, which a file system smaller than the metadata cannot take; real
 # outputs are almost all data.)
