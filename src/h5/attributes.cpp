@@ -73,7 +73,11 @@ void File::setAttribute(const std::string& object, const std::string& name,
     const hsize_t count = values.size();
     Handle space(checkId(H5Screate_simple(1, &count, nullptr), path_, "H5Screate_simple"),
                  Handle::Kind::Dataspace);
-    writeAttribute(handle_.get(), path_, object, name, H5T_STD_I64LE, space.get(), values.data());
+    // An empty array (the shape of a scalar tensor) has no data, but H5Awrite refuses a null
+    // buffer even for zero elements.
+    constexpr std::int64_t kNothing = 0;
+    writeAttribute(handle_.get(), path_, object, name, H5T_STD_I64LE, space.get(),
+                   values.empty() ? &kNothing : values.data());
 }
 
 bool File::hasAttribute(const std::string& object, const std::string& name) const {
