@@ -49,10 +49,6 @@ DataWriter::~DataWriter() {
 
 void DataWriter::start(std::vector<Piece> pieces, std::shared_ptr<const void> keepAlive) {
     wait();
-    std::uint64_t bytes = 0;
-    for (const Piece& piece : pieces)
-        bytes += piece.bytes.size();
-    inFlight_ = bytes;
     std::promise<void> written;
     written_ = written.get_future();
     // The bytes are released on the writer's thread as soon as they are written, before the
@@ -78,10 +74,10 @@ void DataWriter::start(std::vector<Piece> pieces, std::shared_ptr<const void> ke
     });
 }
 
-void DataWriter::waitWritten() {
-    if (written_.valid()) {
+void DataWriter::collect(std::future<void>& result) {
+    if (result.valid()) {
         try {
-            written_.get();
+            result.get();
         } catch (...) {
             error_ = std::current_exception();
         }
@@ -90,18 +86,13 @@ void DataWriter::waitWritten() {
         std::rethrow_exception(error_);
 }
 
+void DataWriter::waitWritten() {
+    collect(written_);
+}
+
 void DataWriter::wait() {
     written_ = {};
-    if (pending_.valid()) {
-        try {
-            pending_.get();
-        } catch (...) {
-            error_ = std::current_exception();
-        }
-        inFlight_ = 0;
-    }
-    if (error_)
-        std::rethrow_exception(error_);
+    collect(pending_);
 }
 
 void DataWriter::writePiece(const Piece& piece) {

@@ -46,8 +46,6 @@ public:
     /// Waits until the bytes of the batch in flight are written (and released), not for its
     /// sync. Throws like wait().
     void waitWritten();
-    /// The bytes of the batch being written (0 when none is).
-    std::uint64_t bytesInFlight() const noexcept { return inFlight_; }
     /// Whether whole pages are written with O_DIRECT (false once the file system refused it).
     bool direct() const noexcept { return directFd_ >= 0 && !directRefused_; }
 
@@ -56,6 +54,8 @@ public:
     static constexpr std::size_t kDirectAlignment = 4096;
 
 private:
+    /// Waits for `result` if it is pending and keeps its error; throws the kept error.
+    void collect(std::future<void>& result);
     void writePiece(const Piece& piece);
     void writeBuffered(std::uint64_t offset, std::span<const std::uint8_t> bytes);
     bool writeDirect(std::uint64_t offset, std::span<const std::uint8_t> bytes);
@@ -68,7 +68,6 @@ private:
     std::unique_ptr<std::uint8_t, void (*)(void*)> staging_{nullptr, nullptr};
     std::future<void> pending_; ///< writes and sync
     std::future<void> written_; ///< writes only
-    std::uint64_t inFlight_ = 0;
     std::exception_ptr error_;
 };
 

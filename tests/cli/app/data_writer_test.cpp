@@ -78,10 +78,8 @@ TEST_P(DataWriterTest, PiecesLandAtTheirOffsetsAlignedOrNot) {
     if (info.f_type != TMPFS_MAGIC)
         EXPECT_TRUE(writer.direct()) << GetParam();
     writer.start(std::move(pieces), bytes);
-    EXPECT_GT(writer.bytesInFlight(), 0U);
     bytes.reset(); // the writer keeps the buffers alive until they are written
     writer.wait();
-    EXPECT_EQ(writer.bytesInFlight(), 0U);
     EXPECT_EQ(readFile(path_), expected);
 }
 
