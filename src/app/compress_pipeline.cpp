@@ -392,6 +392,16 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         spdlog::debug("read-ahead {}", readAhead ? "on" : "off");
     phaseDone("file ready");
     TensorWorker worker(plan, std::move(mine), reader, settings, overlapFits(0) ? 1 : 0, readAhead);
+    // Lets the worker compute round `next` once the bytes handed to the writer so far are
+    // written, which frees their memory (their sync may still run). A write failure is kept
+    // by the writer and agreed on in markDoneAfterSync.
+    const auto allowOnceWritten = [&](int next) {
+        try {
+            writer->waitWritten();
+        } catch (const Error&) {
+        }
+        worker.allowRound(next);
+    };
     // The tensors written in the last round and not yet marked done (the same on every rank).
     std::vector<OutputMeta> unmarked;
     // The markers go in only after the data reached the disk, and are flushed themselves so
@@ -452,15 +462,10 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        // The previous round's memory is free once its writes are done (its sync may still
-        // run): the worker may go on with the next round while this rank waits for the
-        // others. (A write failure is kept by the writer and agreed on in markDoneAfterSync.)
-        try {
-            writer->waitWritten();
-        } catch (const Error&) {
-        }
+        // With the previous round written, the worker may go on with the next round while this
+        // rank waits for the others.
         if (overlapFits(round))
-            worker.allowRound(round + 1);
+            allowOnceWritten(round + 1);
         stop.finishRound(wantStop || failure.failed() || stopSignal() != 0);
         // The previous round's data had this round's compute time to reach the disk.
         if (const int code = markDoneAfterSync(unmarked))
@@ -533,15 +538,10 @@ int runCompressPipeline(const CompressOptions& o, const mpi::Comm& world) {
         } catch (...) {
             failure.capture();
         }
-        if (!overlapFits(round)) {
-            // This round and the next do not fit in the budget together: the next one starts
-            // once this one is written. (A write error is kept; it is agreed on below.)
-            try {
-                writer->waitWritten();
-            } catch (const Error&) {
-            }
-            worker.allowRound(round + 1);
-        }
+        // This round and the next do not fit in the budget together: the next one starts once
+        // this one is written.
+        if (!overlapFits(round))
+            allowOnceWritten(round + 1);
 
         // 3c. This round's tensors are marked done once their data are on disk: now for the
         // last round, otherwise after the next round is computed while the disk writes them.
