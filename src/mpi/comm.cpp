@@ -10,6 +10,14 @@
 namespace nzc::mpi {
 namespace {
 
+// One value of `type` reduced with `op` over the communicator, returned on every rank.
+template <typename T> T allreduceScalar(T value, MPI_Datatype type, MPI_Op op, int handle) {
+    T result{};
+    detail::checkMpi(MPI_Allreduce(&value, &result, 1, type, op, detail::toComm(handle)),
+                     "MPI_Allreduce");
+    return result;
+}
+
 int toCount(std::size_t size, const char* call) {
     if (size > static_cast<std::size_t>(INT_MAX))
         throw MpiError(call, "message of " + std::to_string(size) + " bytes exceeds 2 GiB");
@@ -186,36 +194,19 @@ std::uint64_t Comm::exscanSum(std::uint64_t value) const {
 }
 
 std::uint64_t Comm::allreduceSum(std::uint64_t value) const {
-    unsigned long long mine = value;
-    unsigned long long sum = 0;
-    detail::checkMpi(
-        MPI_Allreduce(&mine, &sum, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, detail::toComm(handle_)),
-        "MPI_Allreduce");
-    return sum;
+    return allreduceScalar<unsigned long long>(value, MPI_UNSIGNED_LONG_LONG, MPI_SUM, handle_);
 }
 
 int Comm::allreduceMax(int value) const {
-    int result = 0;
-    detail::checkMpi(MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, detail::toComm(handle_)),
-                     "MPI_Allreduce");
-    return result;
+    return allreduceScalar<int>(value, MPI_INT, MPI_MAX, handle_);
 }
 
 std::uint64_t Comm::allreduceMax(std::uint64_t value) const {
-    unsigned long long mine = value;
-    unsigned long long result = 0;
-    detail::checkMpi(
-        MPI_Allreduce(&mine, &result, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, detail::toComm(handle_)),
-        "MPI_Allreduce");
-    return result;
+    return allreduceScalar<unsigned long long>(value, MPI_UNSIGNED_LONG_LONG, MPI_MAX, handle_);
 }
 
 bool Comm::allTrue(bool value) const {
-    int mine = value ? 1 : 0;
-    int all = 0;
-    detail::checkMpi(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, detail::toComm(handle_)),
-                     "MPI_Allreduce");
-    return all != 0;
+    return allreduceScalar<int>(value ? 1 : 0, MPI_INT, MPI_LAND, handle_) != 0;
 }
 
 Request Comm::ibarrier() const {
